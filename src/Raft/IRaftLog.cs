@@ -7,14 +7,16 @@ namespace OrleansKv.Raft;
 /// </summary>
 /// <remarks>
 /// The log is a window [<see cref="FirstIndex"/>, <see cref="LastIndex"/>]; everything before
-/// FirstIndex lives in the snapshot, whose index and term are FirstIndex - 1 and its term.
+/// FirstIndex has been compacted and lives in the snapshot. The shell may keep entries the
+/// snapshot already covers (for slow followers), so the snapshot's index can be at or beyond
+/// FirstIndex - 1; it is never below it.
 /// </remarks>
 public interface IRaftLog
 {
     /// <summary>The persisted term, vote and commit index.</summary>
     HardState HardState { get; }
 
-    /// <summary>Index of the first entry still held (snapshot index + 1).</summary>
+    /// <summary>Index of the first entry still held (at most snapshot index + 1).</summary>
     ulong FirstIndex { get; }
 
     /// <summary>Index of the last persisted entry (the snapshot index if the log is empty).</summary>

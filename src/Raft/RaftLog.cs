@@ -14,7 +14,9 @@ internal sealed class RaftLog
         _storage = storage;
         _unstable = new UnstableLog(storage.LastIndex + 1);
         Committed = storage.HardState.Commit;
-        var snapshotIndex = storage.FirstIndex - 1;
+        // The shell may compact less than its snapshot covers (keeping trailing entries for slow
+        // followers), so the snapshot, not FirstIndex - 1, is where the state machine restarts.
+        var snapshotIndex = Math.Max(storage.FirstIndex - 1, storage.Snapshot.Metadata.Index);
         if (Committed < snapshotIndex) Committed = snapshotIndex;
         Applied = Math.Max(applied, snapshotIndex);
         if (Applied > Committed) throw new ArgumentException($"applied {Applied} is beyond commit {Committed}");

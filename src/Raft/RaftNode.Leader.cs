@@ -279,9 +279,11 @@ public sealed partial class RaftNode
         if (progress is null || progress.IsLearner || !CurrentMembership.IsVoter(target))
             return ProposalResult.Dropped(DropReason.InvalidTransferTarget, Id, $"node {target} is not a voter");
         if (LeadTransferee == target) return ProposalResult.Accepted(Term, Id);
+        // The transfer must finish within one election timeout or it is abandoned (TickLeader). That
+        // clock is also check-quorum's: switching targets keeps the deadline, so repeated requests
+        // cannot hold off check-quorum forever.
+        if (LeadTransferee == 0) _electionElapsed = 0;
         LeadTransferee = target;
-        // The transfer must finish within one election timeout or it is abandoned (TickLeader).
-        _electionElapsed = 0;
         if (progress.Match == _log.LastIndex) Send(new Message { Type = MessageType.TimeoutNow, To = target });
         else SendAppend(target, sendIfEmpty: true);
         return ProposalResult.Accepted(Term, Id);

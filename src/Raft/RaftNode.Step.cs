@@ -64,11 +64,12 @@ public sealed partial class RaftNode
         }
         if (m.Term < Term)
         {
-            if ((_options.CheckQuorum || _options.PreVote) && m.Type is MessageType.AppendEntries or MessageType.Heartbeat)
+            if ((_options.CheckQuorum || _options.PreVote || !IsPromotable) && m.Type is MessageType.AppendEntries or MessageType.Heartbeat)
             {
                 // A stale leader (or one cut off and now back) learns our term and steps down; without
                 // this, under check-quorum/pre-vote it could keep a partitioned follower from ever
-                // catching up, since that follower's pre-votes never raise the leader's term.
+                // catching up, since that follower's pre-votes never raise the leader's term. A learner
+                // never campaigns, so it must answer whatever the options, or it would stay cut off.
                 Send(new Message { Type = MessageType.AppendEntriesResponse, To = m.From });
             }
             else if (m.Type == MessageType.RequestPreVote)

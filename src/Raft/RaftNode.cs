@@ -81,8 +81,13 @@ public sealed partial class RaftNode
     /// <summary>Leader only: each member's replication progress.</summary>
     public IReadOnlyDictionary<ulong, Progress> Progress => _tracker.Progress;
 
-    /// <summary>True if this node may campaign: it is a voter in its current membership.</summary>
-    public bool IsPromotable => CurrentMembership.IsVoter(Id);
+    /// <summary>
+    /// True if this node may campaign: it is a voter in its current membership, or a voter in the
+    /// committed one that an uncommitted change drops. The old membership may still need it to elect a
+    /// leader (thesis §4.2.2); it wins only with votes of its current membership, where it has none.
+    /// </summary>
+    public bool IsPromotable =>
+        CurrentMembership.IsVoter(Id) || (_memberships[^1].Index > _log.Committed && MembershipAt(_log.Committed).IsVoter(Id));
 
     /// <summary>Term of the entry at <paramref name="index"/>, if the node still holds it.</summary>
     public bool TryGetTerm(ulong index, out ulong term) => _log.TryGetTerm(index, out term);

@@ -32,7 +32,12 @@ public sealed class Ready
     /// <summary>Committed entries to apply, in log order.</summary>
     public IReadOnlyList<Entry> CommittedEntries { get; init; } = [];
 
-    /// <summary>Messages to send after persisting. Delivery may fail or reorder; Raft tolerates that.</summary>
+    /// <summary>
+    /// Messages to send after persisting. Delivery may fail or reorder; Raft tolerates that. For an
+    /// <see cref="MessageType.InstallSnapshot"/>, the shell reports the outcome with
+    /// <see cref="RaftNode.ReportSnapshot"/> (the leader sends that follower nothing else until then),
+    /// and for a peer it cannot reach it may call <see cref="RaftNode.ReportUnreachable"/>.
+    /// </summary>
     public IReadOnlyList<Message> Messages { get; init; } = [];
 
     /// <summary>Reads confirmed by ReadIndex.</summary>
