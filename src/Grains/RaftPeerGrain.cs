@@ -1,0 +1,245 @@
+using Google.Protobuf;
+using OrleansKv.Contracts;
+using OrleansKv.Grains.Kv;
+using OrleansKv.Grains.Runtime;
+using OrleansKv.Grains.Storage;
+using OrleansKv.Raft;
+
+namespace OrleansKv.Grains;
+
+/// <summary>
+/// One replica of one Raft group: the actor shell around a <see cref="RaftNode"/> and the group's
+/// <see cref="KvStateMachine"/>. The runtime calls its public methods as turns, one at a time
+/// (a mailbox per activation); the grain never blocks and takes no locks.
+/// </summary>
+/// <remarks>
+/// Each turn ends in <see cref="Flush"/>, which follows the core's shell contract: take a Ready,
+/// hand its durable part to the storage provider, and only when that is fsynced send its
+/// messages, apply its committed entries, answer reads, and Advance. While a write is being made
+/// durable the grain keeps taking turns; proposals arriving meanwhile collect in the core's log
+/// and go out together in the next Ready (group commit falls out of the fsync latency).
+/// </remarks>
+public sealed class RaftPeerGrain
+{
+    private readonly PeerGrainOptions _options;
+    private readonly IRaftGroupStore _store;
+    private readonly IRaftTransport _transport;
+    private readonly IGrainContext _context;
+    private readonly RaftNode _node;
+    private readonly KvStateMachine _stateMachine;
+    private readonly PendingRequests _pending = new();
+    private Ready? _inFlight;
+    private long _ticks;
+    private ulong _lastSnapshotIndex;
+    private bool _snapshotInFlight;
+
+    public RaftPeerGrain(PeerGrainOptions options, IRaftGroupStore store, IRaftTransport transport, IGrainContext context, Random random)
+    {
+        _options = options;
+        _store = store;
+        _transport = transport;
+        _context = context;
+        _stateMachine = new KvStateMachine(options.Limits);
+        // The state machine lives in memory: rebuild it from the latest snapshot, and the core
+        // replays the committed entries after it.
+        var snapshot = store.Snapshot;
+        if (!snapshot.IsEmpty) _stateMachine.RestoreSnapshot(snapshot.Metadata.Index, snapshot.Data);
+        _lastSnapshotIndex = snapshot.Metadata.Index;
+        _node = new RaftNode(options.ToRaftOptions(snapshot.Metadata.Index, random), store);
+    }
+
+    public uint GroupId => _options.GroupId;
+
+    /// <summary>The leader this replica last heard of (a silo id), 0 if none. Safe to read from any thread.</summary>
+    public ulong KnownLeader => Volatile.Read(ref _knownLeader);
+    private ulong _knownLeader;
+
+    public bool IsLeader => _node.Role == RaftRole.Leader;
+
+    public ulong Term => _node.Term;
+
+    public ulong AppliedIndex => _stateMachine.AppliedIndex;
+
+    internal KvStateMachine StateMachine => _stateMachine;
+
+    internal RaftNode Node => _node;
+
+    // ------------------------------------------------------------------ turns
+
+    /// <summary>A grain-timer tick: drives elections, heartbeats and request deadlines.</summary>
+    public void OnTick()
+    {
+        _ticks++;
+        _node.Tick();
+        _pending.ExpireBefore(_ticks);
+        Flush();
+    }
+
+    /// <summary>A grain call from a peer of the same group on another silo.</summary>
+    public void OnRaftMessage(Message message)
+    {
+        _node.Step(message);
+        Flush();
+    }
+
+    /// <summary>A client request routed to this replica; <paramref name="reply"/> is called exactly once.</summary>
+    public void OnClientRequest(KvRequest request, Action<KvResponse> reply)
+    {
+        HandleClientRequest(request, reply);
+        Flush();
+    }
+
+    /// <summary>On shutdown: if this replica leads, hand leadership to the most up-to-date voter. True if a transfer started.</summary>
+    public bool TransferLeadershipAway()
+    {
+        if (_node.Role != RaftRole.Leader) return false;
+        ulong best = 0, bestMatch = 0;
+        foreach (var (peer, progress) in _node.Progress)
+        {
+            if (peer == _node.Id || progress.IsLearner || !_node.CurrentMembership.IsVoter(peer)) continue;
+            if (best == 0 || progress.Match > bestMatch) { best = peer; bestMatch = progress.Match; }
+        }
+        if (best == 0) return false;
+        var result = _node.TransferLeadership(best);
+        Flush();
+        return !result.IsDropped;
+    }
+
+    // ------------------------------------------------------------------ client requests
+
+    private void HandleClientRequest(KvRequest request, Action<KvResponse> reply)
+    {
+        if (_stateMachine.Validate(request) is { } invalid) { reply(invalid); return; }
+
+        if (request.Operation == KvOperation.Get && request.Consistency == ReadConsistency.Stale)
+        {
+            var answer = _stateMachine.Read(request);
+            answer.Stale = true;
+            reply(answer);
+            return;
+        }
+        if (_node.Role != RaftRole.Leader) { reply(NotLeader()); return; }
+
+        var deadline = _ticks + _options.RequestTimeoutTicks;
+        if (request.Operation == KvOperation.Get)
+        {
+            var context = _pending.AddRead(request, reply, deadline);
+            var read = _node.ReadIndex(BitConverter.GetBytes(context));
+            if (read.IsDropped)
+            {
+                _pending.RemoveRead(context);
+                reply(Refused(read));
+            }
+            return;
+        }
+
+        var command = new KvCommand { Request = request, ProposedAtUnixMs = _context.UtcNowMilliseconds };
+        var result = _node.Propose(command.ToByteArray());
+        if (result.IsDropped) { reply(Refused(result)); return; }
+        _pending.AddWrite(result.FirstIndex, result.Term, request, reply, deadline);
+    }
+
+    private KvResponse NotLeader()
+    {
+        var leader = _node.Leader;
+        return leader == 0 || leader == _node.Id
+            ? PendingRequests.Retry(KvStatus.Unavailable, $"group {GroupId} has no leader right now")
+            : new KvResponse { Status = KvStatus.NotLeader, LeaderHint = leader, Message = $"silo {leader} leads group {GroupId}" };
+    }
+
+    private KvResponse Refused(ProposalResult result) => result.Reason switch
+    {
+        DropReason.NotLeader or DropReason.NotMember when result.Leader != 0 && result.Leader != _node.Id =>
+            new KvResponse { Status = KvStatus.NotLeader, LeaderHint = result.Leader, Message = result.ToString() },
+        _ => PendingRequests.Retry(KvStatus.Unavailable, $"group {GroupId}: {result}"),
+    };
+
+    // ------------------------------------------------------------------ the Ready cycle
+
+    private void Flush()
+    {
+        if (_inFlight is not null || !_node.HasReady) return;
+        var ready = _node.GetReady();
+        _inFlight = ready;
+        var write = RaftWrite.From(ready);
+        if (write.IsEmpty) { OnDurable(ready); return; }
+        _store.Persist(write, () => _context.Post(() => { OnDurable(ready); }));
+    }
+
+    // The Ready's state is durable: now it is safe to send what depends on it, then apply.
+    private void OnDurable(Ready ready)
+    {
+        foreach (var message in ready.Messages)
+        {
+            _transport.Send(GroupId, message);
+            // Delivery is fire-and-forget; if the snapshot is lost the follower's rejection brings
+            // the leader back to probing and it sends the snapshot again.
+            if (message.Type == MessageType.InstallSnapshot) _node.ReportSnapshot(message.To, succeeded: true);
+        }
+
+        if (ready.SoftState is { } soft) OnSoftState(soft);
+
+        if (ready.Snapshot is { } snapshot)
+        {
+            _stateMachine.RestoreSnapshot(snapshot.Metadata.Index, snapshot.Data);
+            _lastSnapshotIndex = snapshot.Metadata.Index;
+        }
+
+        foreach (var entry in ready.CommittedEntries) Apply(entry);
+
+        foreach (var read in ready.ReadStates)
+            _pending.ConfirmRead(BitConverter.ToUInt64(read.Context), read.Index);
+        foreach (var context in ready.DroppedReads)
+            _pending.DropRead(BitConverter.ToUInt64(context), NotLeader());
+        _pending.ServeReads(_stateMachine.AppliedIndex, _stateMachine.Read);
+
+        _inFlight = null;
+        _node.Advance(ready);
+        MaybeSnapshot();
+        Flush();
+    }
+
+    private void OnSoftState(SoftState soft)
+    {
+        Volatile.Write(ref _knownLeader, soft.Leader);
+        // A replica that stops leading cannot answer what it took on; clients retry at the new
+        // leader with the same (client, sequence), so a write that still commits applies once.
+        if (soft.Role != RaftRole.Leader && _pending.Count > 0) _pending.FailAll(NotLeader());
+    }
+
+    private void Apply(Entry entry)
+    {
+        if (entry.Type != EntryType.Normal || entry.Data.Length == 0)
+        {
+            _stateMachine.Skip(entry.Index);
+            return;
+        }
+        KvCommand command;
+        try
+        {
+            command = KvCommand.Parser.ParseFrom(entry.Data);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            // Only our own leaders propose, so this is corruption; skip it the same way on every replica.
+            _stateMachine.Skip(entry.Index);
+            _pending.CompleteWrite(entry.Index, entry.Term, PendingRequests.Retry(KvStatus.BadRequest, "undecodable command"));
+            return;
+        }
+        var response = _stateMachine.Apply(entry.Index, command);
+        _pending.CompleteWrite(entry.Index, entry.Term, response);
+    }
+
+    // Compacts the log behind a snapshot of the state machine every SnapshotEveryEntries entries.
+    private void MaybeSnapshot()
+    {
+        var applied = _stateMachine.AppliedIndex;
+        if (_snapshotInFlight || applied < _lastSnapshotIndex + _options.SnapshotEveryEntries) return;
+        if (!_node.TryGetTerm(applied, out var term)) return;
+        var snapshot = new Snapshot(new SnapshotMetadata(applied, term, _node.MembershipAt(applied)), _stateMachine.CreateSnapshot());
+        var compactTo = applied > _options.EntriesKeptAfterSnapshot ? applied - _options.EntriesKeptAfterSnapshot : 0;
+        _snapshotInFlight = true;
+        _lastSnapshotIndex = applied;
+        _store.SaveSnapshot(snapshot, compactTo, () => _context.Post(() => _snapshotInFlight = false));
+    }
+}

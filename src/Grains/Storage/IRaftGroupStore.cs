@@ -1,0 +1,44 @@
+using OrleansKv.Raft;
+
+namespace OrleansKv.Grains.Storage;
+
+/// <summary>
+/// The durable state of one Raft group's replica on this silo: term, vote, commit, log entries
+/// and the latest snapshot. The peer grain reads it through <see cref="IRaftLog"/> and writes the
+/// parts of each <see cref="Ready"/> through <see cref="Persist"/>.
+/// </summary>
+/// <remarks>
+/// Threading: every method is called from the owning grain's turn (one at a time). The
+/// <c>onDurable</c> callbacks may run on any thread; the grain re-enters its own mailbox from them.
+/// A write is visible to the <see cref="IRaftLog"/> reads as soon as <see cref="Persist"/> returns
+/// (the core never reads beyond what it was told is stable, so this is safe); it is durable only
+/// when its callback runs. Callbacks run in the order the writes were made.
+/// A storage failure (fsync error, full disk) is not reported through a callback: the provider
+/// stops the process, because a replica that cannot tell what is durable must not keep voting.
+/// </remarks>
+public interface IRaftGroupStore : IRaftLog
+{
+    uint GroupId { get; }
+
+    /// <summary>
+    /// Makes a Ready's hard state, snapshot and entries durable. Entries may start inside the
+    /// stored log: the conflicting suffix is replaced. A snapshot replaces the whole log up to
+    /// its index (entries after it that do not conflict are dropped too, as the leader resends them).
+    /// </summary>
+    void Persist(RaftWrite write, Action onDurable);
+
+    /// <summary>
+    /// Records a snapshot of the local state machine (taken at an applied index) and lets the
+    /// store drop entries up to <paramref name="compactTo"/> (at most the snapshot's index) once
+    /// the snapshot is durable.
+    /// </summary>
+    void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable);
+}
+
+/// <summary>What one <see cref="Ready"/> asks to make durable, in this order: snapshot, entries, hard state.</summary>
+public readonly record struct RaftWrite(HardState? HardState, Snapshot? Snapshot, IReadOnlyList<Entry> Entries)
+{
+    public static RaftWrite From(Ready ready) => new(ready.HardState, ready.Snapshot, ready.Entries);
+
+    public bool IsEmpty => HardState is null && Snapshot is null && Entries.Count == 0;
+}

@@ -1,0 +1,14 @@
+namespace OrleansKv.Storage;
+
+/// <summary>Settings of the <c>file</c> storage provider.</summary>
+public sealed record FileStorageOptions
+{
+    /// <summary>The silo's data folder: write-ahead log segments and snapshot files. Created if missing.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>A segment is closed and a new one started once it grows past this size.</summary>
+    public long SegmentBytes { get; init; } = 64L << 20;
+
+    /// <summary>Bytes waiting for the writer beyond which Persist blocks its caller (back-pressure).</summary>
+    public long MaxQueuedBytes { get; init; } = 64L << 20;
+}

@@ -1,0 +1,18 @@
+using OrleansKv.Raft;
+
+namespace OrleansKv.Storage;
+
+/// <summary>Argument checks shared by both providers' SaveSnapshot, so they reject the same calls.</summary>
+internal static class SnapshotRules
+{
+    public static void Validate(Snapshot snapshot, ulong compactTo, GroupLog log)
+    {
+        if (snapshot.IsEmpty) throw new ArgumentException("cannot save an empty snapshot", nameof(snapshot));
+        if (compactTo > snapshot.Metadata.Index)
+            throw new ArgumentOutOfRangeException(nameof(compactTo), $"compactTo {compactTo} is beyond the snapshot index {snapshot.Metadata.Index}");
+        if (compactTo > log.LastIndex)
+            throw new ArgumentOutOfRangeException(nameof(compactTo), $"compactTo {compactTo} is beyond the last index {log.LastIndex}");
+        if (!log.Snapshot.IsEmpty && snapshot.Metadata.Index < log.Snapshot.Metadata.Index)
+            throw new InvalidOperationException($"snapshot at {snapshot.Metadata.Index} is older than the one held at {log.Snapshot.Metadata.Index}");
+    }
+}

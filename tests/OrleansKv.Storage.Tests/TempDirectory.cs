@@ -1,0 +1,18 @@
+namespace OrleansKv.Storage.Tests;
+
+/// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "okv-storage-" + Guid.NewGuid().ToString("N"));
+
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string[] Segments() => Directory.GetFiles(Path, "wal-*.log").Order(StringComparer.Ordinal).ToArray();
+
+    public string[] Snapshots() => Directory.GetFiles(Path, "snap-*").Order(StringComparer.Ordinal).ToArray();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+    }
+}
