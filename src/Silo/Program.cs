@@ -1,17 +1,62 @@
+using OrleansKv.Api;
+using OrleansKv.Client;
 using OrleansKv.Silo;
 using OrleansKv.Silo.Configuration;
 using OrleansKv.Silo.Runtime;
 
+// `OrleansKv.Silo local ...` starts a whole local cluster (one child process per silo);
+// anything else runs one silo.
 if (args.Length > 0 && args[0] == "local") return await LocalCluster.RunAsync(args[1..]);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+if (SiloHostSetup.ConfigFileArgument(args) is { } configFile) builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+builder.Configuration.AddEnvironmentVariables("ORLEANSKV_");
 builder.Configuration.AddCommandLine(args, SiloCommandLine.Switches);
-var options = SiloCommandLine.Bind(builder.Configuration);
-builder.WebHost.UseUrls(options.HttpUrl);
+
+SiloOptions options;
+try
+{
+    options = SiloCommandLine.Bind(builder.Configuration);
+}
+catch (Exception e) when (e is InvalidOperationException or FormatException)
+{
+    Console.Error.WriteLine($"orleanskv silo: {e.Message}");
+    return 2;
+}
+
+var clientHolder = new SiloHostSetup.ClientHolder();
+builder.WebHost.UseUrls(options.HttpUrl.Length > 0 ? options.HttpUrl : "http://127.0.0.1:0");
+builder.Services.AddSingleton<IKvClient>(_ => clientHolder.Client);
+SiloRuntime? runtime = null;
+builder.Services.AddKvApi(new KvApiOptions
+{
+    MaxKeyBytes = options.MaxKeyBytes,
+    MaxValueBytes = options.MaxValueBytes,
+    Readiness = _ => Task.FromResult(runtime?.AllGroupsHaveLeader == true),
+});
+
 var app = builder.Build();
-var runtime = new SiloRuntime(options, app.Services.GetRequiredService<ILoggerFactory>());
-runtime.Start();
-app.MapGet("/healthz/ready", () => runtime.AllGroupsHaveLeader ? Results.Ok(runtime.DescribeCluster().ToString()) : Results.StatusCode(503));
+runtime = new SiloRuntime(options, app.Services.GetRequiredService<ILoggerFactory>());
+try
+{
+    runtime.Start();
+}
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"orleanskv silo {options.Id}: cannot start: {e.Message}");
+    await runtime.DisposeAsync();
+    return 1;
+}
+// The co-hosted gateway is a cluster client like any other; its first seed is this silo.
+clientHolder.Client = await SiloHostSetup.ConnectGatewayClientAsync(options, runtime);
+
+app.MapKvApi();
+if (options.EnableTestFaults) SiloHostSetup.MapTestFaults(app, runtime);
+
+// Graceful stop (SIGTERM, Ctrl-C): hand leadership over first, so a rolling restart costs no election timeout.
 app.Lifetime.ApplicationStopping.Register(() => runtime.TransferLeadershipAwayAsync(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult());
+
 await app.RunAsync();
+await clientHolder.Client.DisposeAsync();
 await runtime.DisposeAsync();
 return 0;

@@ -1,0 +1,33 @@
+namespace OrleansKv.Client;
+
+/// <summary>
+/// This client's exactly-once session with one group: hands out increasing sequence numbers and
+/// tracks which are still awaiting an answer, so each request can tell the group the lowest
+/// sequence it may still retry (acked_below) and the group can forget older answers.
+/// </summary>
+internal sealed class GroupSession
+{
+    private readonly SortedSet<ulong> _inFlight = [];
+    private ulong _next = 1;
+
+    public ulong Begin()
+    {
+        lock (_inFlight)
+        {
+            var sequence = _next++;
+            _inFlight.Add(sequence);
+            return sequence;
+        }
+    }
+
+    /// <summary>The request's outcome is settled for the caller (answered, or given up on).</summary>
+    public void End(ulong sequence)
+    {
+        lock (_inFlight) _inFlight.Remove(sequence);
+    }
+
+    public ulong AckedBelow
+    {
+        get { lock (_inFlight) return _inFlight.Count > 0 ? _inFlight.Min : _next; }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace OrleansKv.Integration;
+
+/// <summary>One silo as a real child process; the test that starts it stops it (by process id).</summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private readonly ConcurrentQueue<string> _log = new();
+    private Process? _process;
+
+    public SiloProcess(ulong id, int port, int httpPort, string dataDirectory)
+    {
+        Id = id;
+        Port = port;
+        HttpPort = httpPort;
+        DataDirectory = dataDirectory;
+    }
+
+    public ulong Id { get; }
+    public int Port { get; }
+    public int HttpPort { get; }
+    public string DataDirectory { get; }
+    public string Address => $"127.0.0.1:{Port}";
+    public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
+    public bool IsRunning => _process is { HasExited: false };
+    public int? ProcessId => _process?.Id;
+
+    /// <summary>The last lines the silo printed (for failure messages).</summary>
+    public string RecentLog => string.Join('\n', _log.TakeLast(40));
+
+    public void Start(string silosFlag, IEnumerable<string> extraArguments)
+    {
+        if (IsRunning) throw new InvalidOperationException($"silo {Id} is already running");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SiloAssemblyPath);
+        foreach (var arg in new[] { "--id", Id.ToString(), "--silos", silosFlag, "--data", DataDirectory })
+            start.ArgumentList.Add(arg);
+        foreach (var arg in extraArguments) start.ArgumentList.Add(arg);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__OrleansKv"] = "Information";
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start silo {Id}");
+        _process.OutputDataReceived += (_, e) => Record(e.Data);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null) return;
+        _log.Enqueue(line);
+        while (_log.Count > 400) _log.TryDequeue(out _);
+    }
+
+    /// <summary>SIGKILL: the process loses everything it had not fsynced.</summary>
+    public void Kill()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM: a graceful stop (the silo hands over leadership first). Falls back to SIGKILL after the timeout.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process is null || _process.HasExited) return;
+        _ = SendSignal(_process.Id, 15);
+        using var cancel = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(cancel.Token); }
+        catch (OperationCanceledException) { Kill(); }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private static string SiloAssemblyPath
+    {
+        get
+        {
+            var configuration = typeof(SiloProcess).Assembly.GetCustomAttributes(typeof(SiloBuildConfiguration), false)
+                .Cast<SiloBuildConfiguration>().Single().Configuration;
+            var root = AppContext.BaseDirectory;
+            while (root is not null && !File.Exists(Path.Combine(root, "OrleansKv.sln"))) root = Path.GetDirectoryName(root);
+            if (root is null) throw new InvalidOperationException("cannot find the repository root (OrleansKv.sln) above " + AppContext.BaseDirectory);
+            var path = Path.Combine(root, "src", "Silo", "bin", configuration, "net10.0", "OrleansKv.Silo.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("the silo is not built", path);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using OrleansKv.Client;
+
+namespace OrleansKv.Integration;
+
+/// <summary>
+/// A cluster of real silo processes on 127.0.0.1 with free ports and file storage in a temp
+/// folder. Disposing kills every process it started and deletes the folder.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    private readonly string _silosFlag;
+    private readonly string[] _extraArguments;
+
+    private TestCluster(List<SiloProcess> silos, string root, string[] extraArguments)
+    {
+        Silos = silos;
+        Root = root;
+        _extraArguments = extraArguments;
+        _silosFlag = string.Join(',', silos.Select(s => $"{s.Id}={s.Address}={s.HttpUrl}"));
+        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public IReadOnlyList<SiloProcess> Silos { get; }
+    public string Root { get; }
+    public HttpClient Http { get; }
+
+    public static async Task<TestCluster> StartAsync(int silos = 3, int groups = 2, params string[] extraArguments)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "orleanskv-it-" + Guid.NewGuid().ToString("N")[..8]);
+        var ports = FreePorts.Take(silos * 2);
+        var processes = Enumerable.Range(0, silos)
+            .Select(i => new SiloProcess((ulong)(i + 1), ports[2 * i], ports[2 * i + 1], Path.Combine(root, $"silo{i + 1}")))
+            .ToList();
+        string[] arguments = ["--groups", groups.ToString(), "--tick-ms", "50", "--Silo:EnableTestFaults=true", .. extraArguments];
+        var cluster = new TestCluster(processes, root, arguments);
+        foreach (var silo in processes) cluster.Start(silo);
+        await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return cluster;
+    }
+
+    public SiloProcess Silo(ulong id) => Silos.Single(s => s.Id == id);
+
+    public void Start(SiloProcess silo) => silo.Start(_silosFlag, _extraArguments);
+
+    /// <summary>Every running silo answers ready (all its groups know a leader).</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        await Eventually.WaitAsync(async () =>
+        {
+            foreach (var silo in Silos.Where(s => s.IsRunning))
+            {
+                using var response = await Http.GetAsync($"{silo.HttpUrl}/healthz/ready");
+                if (!response.IsSuccessStatusCode) return false;
+            }
+            return true;
+        }, timeout, "every silo to be ready\n" + string.Join("\n", Silos.Select(s => $"--- silo {s.Id}\n{s.RecentLog}")));
+    }
+
+    public Task<KvClient> ConnectAsync(TimeSpan? operationTimeout = null) =>
+        KvClient.ConnectAsync(new KvClientOptions
+        {
+            Seeds = Silos.Select(s => s.Address).ToList(),
+            OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(20),
+        }, CancellationToken.None);
+
+    /// <summary>The silo that leads <paramref name="group"/>, as the running silos agree on it.</summary>
+    public async Task<SiloProcess> LeaderOfAsync(IKvClient client, uint group, TimeSpan timeout) =>
+        await Eventually.WaitAsync(async () =>
+        {
+            var view = await client.GetClusterViewAsync();
+            var leader = view.Groups.Single(g => g.Id == group).Leader;
+            return leader != 0 && Silo(leader).IsRunning ? Silo(leader) : null;
+        }, timeout, $"a leader of group {group}");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos) silo.Dispose();
+        Http.Dispose();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        await Task.CompletedTask;
+    }
+}
