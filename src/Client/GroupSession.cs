@@ -9,6 +9,20 @@ internal sealed class GroupSession
 {
     private readonly SortedSet<ulong> _inFlight = [];
     private ulong _next = 1;
+    private volatile bool _established;
+
+    /// <summary>
+    /// True once the group has answered one of this client's writes, so it holds a session for it.
+    /// Until then requests ask the group to open one; after, a write the group has no session for
+    /// (it expired) is refused instead of being applied, because it may be a retry whose first
+    /// answer went with the expired session.
+    /// </summary>
+    public bool Established => _established;
+
+    public void MarkEstablished() => _established = true;
+
+    /// <summary>The group said the session expired: the next request opens a new one.</summary>
+    public void Reset() => _established = false;
 
     public ulong Begin()
     {

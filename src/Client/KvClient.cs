@@ -139,19 +139,25 @@ public sealed class KvClient : IKvClient
             request.Sequence = session.Begin();
         }
         var maybeSent = false;
+        var sends = 0;
         var backoff = FirstBackoff;
         string lastProblem = "no attempt made";
         try
         {
             while (true)
             {
-                if (session is not null) request.AckedBelow = session.AckedBelow;
+                if (session is not null)
+                {
+                    request.AckedBelow = session.AckedBelow;
+                    request.OpensSession = !session.Established;
+                }
                 var target = anyReplica ? _routing.AnyReplicaOf(group.Value, Random.Shared) : _routing.LeaderOf(group.Value);
                 KvResponse? response = null;
                 if (target is not null)
                 {
                     try
                     {
+                        sends++;
                         maybeSent = true;
                         response = await SendOnceAsync(target, request, operation.Token).ConfigureAwait(false);
                     }
@@ -170,6 +176,7 @@ public sealed class KvClient : IKvClient
 
                 if (response is not null)
                 {
+                    if (session is not null && response.Status is KvStatus.Ok or KvStatus.NotFound or KvStatus.ConditionFailed) session.MarkEstablished();
                     switch (response.Status)
                     {
                         case KvStatus.Ok:
@@ -180,6 +187,12 @@ public sealed class KvClient : IKvClient
                         case KvStatus.KeyTooLarge: throw new KeyTooLargeException(response.Message);
                         case KvStatus.ValueTooLarge: throw new ValueTooLargeException(response.Message);
                         case KvStatus.BadRequest: throw new BadRequestException(response.Message);
+                        case KvStatus.SessionExpired:
+                            session?.Reset();
+                            // Refused, nothing applied. Sent once, it cannot have applied elsewhere: resend opening a
+                            // new session. Sent more than once, an earlier attempt may have applied before the expiry.
+                            if (sends == 1) continue;
+                            throw new KvTimeoutException($"the session expired while the write was being retried; it may or may not have been applied ({response.Message})");
                         case KvStatus.StaleSequence:
                             throw new KvTimeoutException($"the cluster no longer holds the answer to this write: {response.Message}");
                         case KvStatus.NotLeader when response.LeaderHint != 0 && response.LeaderAddress.Length > 0:

@@ -80,7 +80,17 @@ public sealed class KvStateMachine
 
         if (request.ClientId == 0) return Execute(index, request);
 
-        var session = SessionFor(request.ClientId);
+        var session = SessionOf(request.ClientId);
+        if (session is null)
+        {
+            if (!request.OpensSession)
+            {
+                return KvResponses.Error(KvStatus.SessionExpired,
+                    $"client {request.ClientId} has no session (sessions expire after {Limits.SessionTimeoutMilliseconds} ms without a write); nothing was applied");
+            }
+            session = new KvSession(request.ClientId, _state.ClockMs);
+            _state.Sessions.Add(request.ClientId, session);
+        }
         session.LastActiveMs = _state.ClockMs;
         session.RaiseHorizon(request.AckedBelow);
         if (request.Sequence < session.Horizon)
@@ -145,18 +155,14 @@ public sealed class KvStateMachine
 
     private bool IsExpired(KvSession session) => _state.ClockMs - session.LastActiveMs > Limits.SessionTimeoutMilliseconds;
 
-    private KvSession SessionFor(ulong clientId)
+    // The client's live session, or null: an expired one not swept yet is forgotten now, exactly as the sweep would have.
+    private KvSession? SessionOf(ulong clientId)
     {
         var sessions = _state.Sessions;
-        if (sessions.TryGetValue(clientId, out var session))
-        {
-            if (!IsExpired(session)) return session;
-            // Expired but not swept yet: forget it now, exactly as the sweep would have.
-            sessions.Remove(clientId);
-        }
-        session = new KvSession(clientId, _state.ClockMs);
-        sessions.Add(clientId, session);
-        return session;
+        if (!sessions.TryGetValue(clientId, out var session)) return null;
+        if (!IsExpired(session)) return session;
+        sessions.Remove(clientId);
+        return null;
     }
 
     // Runs a validated write: checks the condition against the current value, then writes.

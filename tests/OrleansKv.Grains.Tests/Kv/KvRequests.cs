@@ -22,11 +22,12 @@ internal static class KvRequests
     public static KvRequest Delete(string key, Condition? condition = null) =>
         new() { Operation = KvOperation.Delete, Key = Bytes(key), Condition = condition };
 
-    public static KvRequest From(this KvRequest request, ulong clientId, ulong sequence, ulong ackedBelow = 0)
+    public static KvRequest From(this KvRequest request, ulong clientId, ulong sequence, ulong ackedBelow = 0, bool opensSession = true)
     {
         request.ClientId = clientId;
         request.Sequence = sequence;
         request.AckedBelow = ackedBelow;
+        request.OpensSession = opensSession;
         return request;
     }
 

@@ -163,15 +163,46 @@ public class KvSessionTests
     }
 
     [Fact]
-    public void A_session_idle_past_the_timeout_is_forgotten_so_an_old_retry_applies_anew()
+    public void A_retry_after_the_session_expired_is_refused_with_SESSION_EXPIRED_and_applies_nothing()
     {
         var machine = new KvStateMachine(new KvLimits { SessionTimeoutMilliseconds = 1_000 });
         machine.Apply(1, Append("log", "x").From(Client, sequence: 1), proposedAtUnixMs: 10_000);
 
-        var late = machine.Apply(2, Append("log", "x").From(Client, sequence: 1), proposedAtUnixMs: 11_001);
+        // The client has its session, so its retry does not ask to open one.
+        var late = machine.Apply(2, Append("log", "x").From(Client, sequence: 1, opensSession: false), proposedAtUnixMs: 11_001);
 
-        Assert.Equal(2ul, late.Version);
-        Assert.Equal("xx", machine.ValueOf("log"));
+        Assert.Equal(KvStatus.SessionExpired, late.Status);
+        Assert.Equal("x", machine.ValueOf("log"));
+        Assert.Equal(0, machine.SessionCount);
+    }
+
+    [Fact]
+    public void A_write_from_a_client_without_a_session_that_does_not_open_one_is_refused()
+    {
+        var machine = new KvStateMachine(new KvLimits());
+
+        var refused = machine.Apply(1, Put("k", "v").From(Client, sequence: 7, ackedBelow: 7, opensSession: false));
+
+        Assert.Equal(KvStatus.SessionExpired, refused.Status);
+        Assert.Equal(KvStatus.NotFound, machine.Read(Get("k")).Status);
+        Assert.Equal(0, machine.SessionCount);
+        Assert.Equal(1ul, machine.AppliedIndex);
+    }
+
+    [Fact]
+    public void A_first_attempt_refused_for_an_expired_session_is_applied_once_when_resent_opening_a_new_session()
+    {
+        var machine = new KvStateMachine(new KvLimits { SessionTimeoutMilliseconds = 1_000 });
+        machine.Apply(1, Append("log", "a").From(Client, sequence: 1), proposedAtUnixMs: 10_000);
+
+        var refused = machine.Apply(2, Append("log", "b").From(Client, sequence: 2, ackedBelow: 2, opensSession: false), proposedAtUnixMs: 20_000);
+        var reopened = machine.Apply(3, Append("log", "b").From(Client, sequence: 2, ackedBelow: 2, opensSession: true), proposedAtUnixMs: 20_001);
+        var retried = machine.Apply(4, Append("log", "b").From(Client, sequence: 2, ackedBelow: 2, opensSession: false), proposedAtUnixMs: 20_002);
+
+        Assert.Equal(KvStatus.SessionExpired, refused.Status);
+        Assert.Equal(KvStatus.Ok, reopened.Status);
+        Assert.Equal(3ul, retried.Version);
+        Assert.Equal("ab", machine.ValueOf("log"));
     }
 
     [Fact]

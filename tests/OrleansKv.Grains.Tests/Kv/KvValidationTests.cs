@@ -135,7 +135,7 @@ public class KvValidationTests
     public void Random_garbage_commands_never_throw_and_always_get_a_typed_answer()
     {
         var random = new Random(20240611);
-        var allowed = new[] { KvStatus.Ok, KvStatus.BadRequest, KvStatus.KeyTooLarge, KvStatus.ValueTooLarge, KvStatus.ConditionFailed, KvStatus.StaleSequence };
+        var allowed = new[] { KvStatus.Ok, KvStatus.BadRequest, KvStatus.KeyTooLarge, KvStatus.ValueTooLarge, KvStatus.ConditionFailed, KvStatus.StaleSequence, KvStatus.SessionExpired };
         for (ulong index = 1; index <= 3000; index++)
         {
             var request = new KvRequest
@@ -147,6 +147,7 @@ public class KvValidationTests
                 Sequence = (ulong)random.Next(0, 10),
                 AckedBelow = (ulong)random.Next(0, 10),
                 Consistency = (ReadConsistency)random.Next(-1, 3),
+                OpensSession = random.Next(4) != 0,
             };
             if (random.Next(2) == 0)
             {

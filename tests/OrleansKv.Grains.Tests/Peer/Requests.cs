@@ -8,13 +8,13 @@ internal static class Requests
     public static KvRequest Put(string key, string value, ulong client = 0, ulong sequence = 0) => new()
     {
         Group = GrainCluster.Group, Operation = KvOperation.Put, Key = ByteString.CopyFromUtf8(key),
-        Value = ByteString.CopyFromUtf8(value), ClientId = client, Sequence = sequence, AckedBelow = sequence,
+        Value = ByteString.CopyFromUtf8(value), ClientId = client, Sequence = sequence, AckedBelow = sequence, OpensSession = client != 0,
     };
 
     public static KvRequest Append(string key, string value, ulong client, ulong sequence) => new()
     {
         Group = GrainCluster.Group, Operation = KvOperation.Append, Key = ByteString.CopyFromUtf8(key),
-        Value = ByteString.CopyFromUtf8(value), ClientId = client, Sequence = sequence, AckedBelow = sequence,
+        Value = ByteString.CopyFromUtf8(value), ClientId = client, Sequence = sequence, AckedBelow = sequence, OpensSession = client != 0,
     };
 
     public static KvRequest Get(string key, ReadConsistency consistency = ReadConsistency.Linearizable) => new()

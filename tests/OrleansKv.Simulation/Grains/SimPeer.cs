@@ -1,0 +1,71 @@
+using OrleansKv.Grains;
+using OrleansKv.Grains.Runtime;
+using OrleansKv.Raft;
+
+namespace OrleansKv.Simulation.Grains;
+
+/// <summary>
+/// One simulated silo hosting one peer grain. It is the grain's runtime: its mailbox is the
+/// simulation's event queue (one event is one turn), its clock the simulated one (skewed per silo,
+/// because real silos' clocks disagree), and its grain calls go through the simulated network.
+/// A crash drops the activation and everything it had scheduled; a restart activates a new grain
+/// over what the storage provider recovered.
+/// </summary>
+internal sealed class SimPeer : IGrainContext, IRaftTransport
+{
+    private readonly GrainSimulation _sim;
+
+    public SimPeer(GrainSimulation sim, ulong id, SimGroupStore store, long clockSkewMillis)
+    {
+        _sim = sim;
+        Id = id;
+        Store = store;
+        ClockSkewMillis = clockSkewMillis;
+    }
+
+    public ulong Id { get; }
+    public SimGroupStore Store { get; private set; }
+    public RaftPeerGrain? Grain { get; private set; }
+    public int Incarnation { get; private set; }
+    public long ClockSkewMillis { get; }
+    public bool IsUp => Grain is not null;
+
+    /// <summary>The applied index last seen by the invariant checks (reset on restart: the state machine is rebuilt).</summary>
+    public ulong LastCheckedApplied { get; set; }
+
+    public void Activate(PeerGrainOptions options)
+    {
+        Grain = new RaftPeerGrain(options, Store, this, this, new Random(_sim.Rng.Next()));
+        LastCheckedApplied = 0;
+        var incarnation = Incarnation;
+        // The grain timer: one tick per TickMillis, first one after a random phase.
+        _sim.Queue.After(1 + _sim.Rng.Next((int)_sim.Options.TickMillis), Tick);
+
+        void Tick()
+        {
+            if (incarnation != Incarnation || Grain is null) return;
+            Grain.OnTick();
+            _sim.Queue.After(_sim.Options.TickMillis, Tick);
+        }
+    }
+
+    /// <summary>The process dies: the activation, its pending turns and its unsynced writes are gone.</summary>
+    public void Crash()
+    {
+        Incarnation++;
+        Grain = null;
+        Store = Store.Recover();
+    }
+
+    // A turn the grain posts to itself (a storage completion) runs later in the same simulated
+    // millisecond, unless the silo crashed meanwhile.
+    public void Post(Action work)
+    {
+        var incarnation = Incarnation;
+        _sim.Queue.After(0, () => { if (incarnation == Incarnation && Grain is not null) work(); });
+    }
+
+    public long UtcNowMilliseconds => 1_700_000_000_000 + _sim.Queue.Now + ClockSkewMillis;
+
+    public void Send(uint group, Message message) => _sim.Network.SendRaft(message);
+}
