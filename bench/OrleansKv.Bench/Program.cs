@@ -11,12 +11,17 @@ switch (benchmark)
     case "raft":
         return RaftBenchmark.Run(args);
 
+    case "client":
+        return await ClientBenchmark.RunAsync(args);
+
     // Add further benchmarks here as new cases.
 
     default:
         Console.Error.WriteLine("Usage: OrleansKv.Bench <benchmark> [options]");
+        Console.Error.WriteLine("       " + ClientBenchmarkOptions.Usage);
         Console.Error.WriteLine("Benchmarks:");
         Console.Error.WriteLine("  checker   linearizability checker on generated 10,000-operation histories");
         Console.Error.WriteLine("  raft      Raft core throughput on an in-memory 3-node cluster");
+        Console.Error.WriteLine("  client    put/get/stale_get/cas throughput and latency percentiles against a running cluster, via the client library");
         return 2;
 }

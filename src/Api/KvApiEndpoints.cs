@@ -36,6 +36,7 @@ public static class KvApiEndpoints
                 $"{context.Request.Method} is not supported on /v1/kv/{{key}}; use GET, PUT, POST ?op=append or DELETE"))
             .WithOrder(1).ExcludeFromDescription();
 
+        app.MapGet("/v1/cluster", ClusterAsync).WithName("Cluster").WithSummary("The cluster as the gateway sees it: silos, groups, their replicas, slot ranges and leaders.");
         app.MapGet("/healthz/live", () => Results.Ok(new { status = "live" })).WithName("Liveness");
         app.MapGet("/healthz/ready", ReadyAsync).WithName("Readiness");
         app.MapOpenApi();
@@ -99,6 +100,18 @@ public static class KvApiEndpoints
         if (!ConditionHeaders.TryParse(context.Request, out var condition, out var error)) return Problems.Malformed(error);
         return await CallAsync(async () =>
             await client.DeleteAsync(key, condition, context.RequestAborted) ? Results.NoContent() : Problems.NotFound(text));
+    }
+
+    private static async Task<IResult> ClusterAsync(IKvClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Json(await client.GetClusterViewAsync(cancellationToken));
+        }
+        catch (UnavailableException e)
+        {
+            return new WithHeaders(Problems.Create(StatusCodes.Status503ServiceUnavailable, "unavailable", e.Message), null, "1");
+        }
     }
 
     private static async Task<IResult> ReadyAsync(KvApiOptions options, CancellationToken cancellationToken)

@@ -161,13 +161,24 @@ public sealed class RaftPeerGrain
         if (_inFlight is not null || !_node.HasReady) return;
         var ready = _node.GetReady();
         _inFlight = ready;
+        // A leader's replication traffic does not wait for its own fsync: its disk write overlaps
+        // the followers' (the core counts the leader's copy only after Advance).
+        var sentEarly = ready.MessagesMayPrecedePersist;
+        if (sentEarly) Send(ready);
         var write = RaftWrite.From(ready);
-        if (write.IsEmpty) { OnDurable(ready); return; }
-        _store.Persist(write, () => _context.Post(() => { OnDurable(ready); }));
+        if (!write.Sync)
+        {
+            // Nothing to wait for: at most a commit index, written without an fsync of its own.
+            if (!write.IsEmpty) _store.Persist(write, NoWait);
+            OnDurable(ready, sentEarly);
+            return;
+        }
+        _store.Persist(write, () => _context.Post(() => { OnDurable(ready, sentEarly); }));
     }
 
-    // The Ready's state is durable: now it is safe to send what depends on it, then apply.
-    private void OnDurable(Ready ready)
+    private static readonly Action NoWait = () => { };
+
+    private void Send(Ready ready)
     {
         foreach (var message in ready.Messages)
         {
@@ -176,6 +187,12 @@ public sealed class RaftPeerGrain
             // the leader back to probing and it sends the snapshot again.
             if (message.Type == MessageType.InstallSnapshot) _node.ReportSnapshot(message.To, succeeded: true);
         }
+    }
+
+    // The Ready's state is durable: now it is safe to send what depends on it, then apply.
+    private void OnDurable(Ready ready, bool sentEarly)
+    {
+        if (!sentEarly) Send(ready);
 
         if (ready.SoftState is { } soft) OnSoftState(soft);
 

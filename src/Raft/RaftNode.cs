@@ -244,12 +244,17 @@ public sealed partial class RaftNode
         _log.NextCommittedEntries(_options.MaxCommittedBytesPerReady, committed);
         var hardState = CurrentHardState;
         var softState = new SoftState(Leader, Role);
+        // Term and vote are promises to other nodes; the commit index alone is not (see Ready.MustSync).
+        var termOrVoteChanged = hardState.Term != _lastHardState.Term || hardState.Vote != _lastHardState.Vote;
+        var unstableEntries = _log.Unstable.Count > 0;
         var ready = new Ready
         {
+            MustSync = termOrVoteChanged || unstableEntries || _log.Unstable.Snapshot is not null,
+            MessagesMayPrecedePersist = Role == RaftRole.Leader && !termOrVoteChanged && _messages.Count > 0,
             SoftState = softState != _lastSoftState ? softState : null,
             HardState = hardState != _lastHardState ? hardState : null,
             Snapshot = _log.Unstable.Snapshot,
-            Entries = _log.Unstable.Count > 0 ? [.. _log.Unstable.Entries] : [],
+            Entries = unstableEntries ? [.. _log.Unstable.Entries] : [],
             CommittedEntries = committed,
             Messages = _messages,
             ReadStates = _readStates,

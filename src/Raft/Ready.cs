@@ -9,8 +9,10 @@ public readonly record struct ReadState(ulong Index, byte[] Context);
 /// <summary>
 /// Everything the core wants the shell to do, in one batch. The shell contract, in this order:
 /// <list type="number">
-/// <item>Persist <see cref="HardState"/> (if set), <see cref="Snapshot"/> (if set) and <see cref="Entries"/>, durably (fsync).</item>
-/// <item>Then send <see cref="Messages"/>: votes and acknowledgements in them promise that state is durable.</item>
+/// <item>Persist <see cref="HardState"/> (if set), <see cref="Snapshot"/> (if set) and <see cref="Entries"/>, durably (fsync) when <see cref="MustSync"/>.</item>
+/// <item>Then send <see cref="Messages"/>: votes and acknowledgements in them promise that state is durable.
+/// Exception: when <see cref="MessagesMayPrecedePersist"/> is true (a leader's replication traffic), the shell may send them
+/// before or while it persists, so the leader's disk write overlaps the followers' (thesis 10.2.1).</item>
 /// <item>Install <see cref="Snapshot"/> into the state machine, then apply <see cref="CommittedEntries"/> in order; answer <see cref="ReadStates"/> once applied reaches their index.</item>
 /// <item>Call <see cref="RaftNode.Advance"/> with this Ready. Only one Ready may be outstanding at a time.</item>
 /// </list>
@@ -46,6 +48,18 @@ public sealed class Ready
     /// <summary>Contexts of reads that were abandoned (leadership lost, or no leader to forward to): fail them now.</summary>
     public IReadOnlyList<byte[]> DroppedReads { get; init; } = [];
 
-    /// <summary>True if the persist step must fsync (anything durable changed).</summary>
-    public bool MustSync => HardState is not null || Snapshot is not null || Entries.Count > 0;
+    /// <summary>
+    /// True if the persist step must fsync: entries, a snapshot, or a new term or vote. A hard state
+    /// whose only change is the commit index is written but need not be synced: a commit index lost
+    /// in a crash is learnt again from the leader, and nothing sent depends on it.
+    /// </summary>
+    public bool MustSync { get; init; }
+
+    /// <summary>
+    /// True if <see cref="Messages"/> may be sent before this Ready is durable. The core sets it only
+    /// for a leader whose term and vote are already durable: its messages (AppendEntries, heartbeats,
+    /// snapshots, TimeoutNow, read answers, refusals) promise nothing about its own disk, and the
+    /// leader counts its own copy of new entries toward commit only after <see cref="RaftNode.Advance"/>.
+    /// </summary>
+    public bool MessagesMayPrecedePersist { get; init; }
 }

@@ -50,6 +50,7 @@ internal sealed class FileGroupStore(uint groupId, GroupLog log, WalWriter write
             Base = reference is null ? null : (reference.Index, reference.Term),
             HardState = write.HardState,
             LastEntryIndex = write.Entries.Count > 0 ? write.Entries[^1].Index : 0,
+            Sync = write.Sync,
             OnDurable = onDurable,
         });
     }

@@ -22,6 +22,17 @@ public sealed class ClusterBasicsTests
             Assert.Equal("hello", await get.Content.ReadAsStringAsync());
             Assert.Equal(etag, get.Headers.ETag?.Tag);
         }
+
+        // Every gateway describes the same cluster, with a leader among each group's replicas.
+        using var view = System.Text.Json.JsonDocument.Parse(await cluster.Http.GetStringAsync($"{cluster.Silos[2].HttpUrl}/v1/cluster"));
+        var groups = view.RootElement.GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(2, groups.Count);
+        foreach (var group in groups)
+        {
+            var replicas = group.GetProperty("replicas").EnumerateArray().Select(r => r.GetUInt64()).ToList();
+            Assert.Contains(group.GetProperty("leader").GetUInt64(), replicas);
+        }
+        Assert.Equal(cluster.Silos.Count, view.RootElement.GetProperty("silos").GetArrayLength());
     }
 
     [Fact]

@@ -168,4 +168,49 @@ public class ReadyTests
         Assert.True(ready.MustSync); // the shell must fsync the entry before it sends the ack
         follower.Node.Advance(ready);
     }
+    [Fact]
+    public void A_hard_state_that_only_moves_the_commit_index_needs_no_fsync()
+    {
+        var follower = Solo.Create(2, [1, 2, 3]);
+        follower.Step(Append(1, 2, 1, 0, 0, [E(1, 1, "x")]));
+        Assert.True(follower.Readies[^1].MustSync);
+
+        // The leader's next message only tells the follower that entry 1 is committed.
+        follower.Node.Step(Append(1, 2, 1, 1, 1, [], commit: 1));
+        var commit = follower.Node.GetReady();
+        Assert.Equal(1UL, commit.HardState?.Commit);
+        Assert.Empty(commit.Entries);
+        Assert.Single(commit.CommittedEntries);
+        Assert.False(commit.MustSync); // a lost commit index is learnt again from the leader
+        follower.Node.Advance(commit);
+    }
+
+    [Fact]
+    public void Only_a_leaders_replication_traffic_may_be_sent_before_its_Ready_is_durable()
+    {
+        var candidate = Solo.Create(1, [1, 2, 3], preVote: false);
+        for (var i = 0; i < 30 && candidate.Node.Role != RaftRole.Candidate; i++) candidate.Node.Tick();
+        var campaign = candidate.Node.GetReady();
+        Assert.Contains(campaign.Messages, m => m.Type == MessageType.RequestVote);
+        Assert.True(campaign.MustSync); // the vote for itself is a promise
+        Assert.False(campaign.MessagesMayPrecedePersist);
+        candidate.Node.Advance(campaign);
+
+        var follower = Solo.Create(2, [1, 2, 3]);
+        follower.Node.Step(Append(1, 2, 1, 0, 0, [E(1, 1, "x")]));
+        var ack = follower.Node.GetReady();
+        Assert.False(ack.MessagesMayPrecedePersist); // the ack promises the entry is on disk
+        follower.Node.Advance(ack);
+
+        var net = new Network(1, 2, 3);
+        net.Elect(1);
+        var leader = net.Nodes[1];
+        leader.Propose(B("x"));
+        var replicate = leader.GetReady();
+        Assert.Contains(replicate.Messages, m => m.Type == MessageType.AppendEntries && m.Entries.Length > 0);
+        Assert.True(replicate.MustSync);
+        Assert.True(replicate.MessagesMayPrecedePersist);
+        net.Persist(1, replicate);
+        leader.Advance(replicate);
+    }
 }

@@ -20,6 +20,7 @@ internal sealed class SimNode
     private readonly Dictionary<string, ClientRequest> _readsAwaitingIndex = new(StringComparer.Ordinal);
     private readonly List<(ulong Index, ClientRequest Request)> _readsAwaitingApply = [];
     private Ready? _syncing;
+    private HardState? _unsyncedCommit;
     private long _readCounter;
 
     public SimNode(Simulation sim, ulong id, Membership initialMembership)
@@ -79,6 +80,7 @@ internal sealed class SimNode
         Raft = null;
         Machine = null;
         _syncing = null;
+        _unsyncedCommit = null;
         _proposals.Clear();
         _readsAwaitingIndex.Clear();
         _readsAwaitingApply.Clear();
@@ -91,6 +93,7 @@ internal sealed class SimNode
         Raft = null;
         Machine = null;
         _syncing = null;
+        _unsyncedCommit = null;
         _proposals.Clear();
         _readsAwaitingIndex.Clear();
         _readsAwaitingApply.Clear();
@@ -124,9 +127,12 @@ internal sealed class SimNode
             var ready = raft.GetReady();
             if (!ready.MustSync)
             {
-                Complete(ready);
+                Complete(ready, sentEarly: false);
                 continue;
             }
+            // A leader's replication traffic goes out while its own fsync runs (thesis 10.2.1).
+            var sentEarly = ready.MessagesMayPrecedePersist;
+            if (sentEarly) Send(ready);
             _syncing = ready;
             var incarnation = Incarnation;
             _sim.Trace.Event(TraceKind.ReadyBegin, Id, (ulong)ready.Entries.Count, ready.HardState?.Commit ?? 0,
@@ -135,9 +141,20 @@ internal sealed class SimNode
             {
                 if (incarnation != Incarnation || !ReferenceEquals(_syncing, ready)) return; // crashed meanwhile: the write never happened
                 _syncing = null;
-                Complete(ready);
+                Complete(ready, sentEarly);
             });
             return;
+        }
+    }
+
+    private void Send(Ready ready)
+    {
+        var checker = _sim.Checker;
+        foreach (var m in ready.Messages)
+        {
+            if (m.Type == MessageType.RequestVoteResponse && !m.Reject) checker.RecordVoteGranted(Id, m.Term, m.To);
+            if (m.Type == MessageType.AppendEntries) checker.RecordAppendMessage(m);
+            _sim.Network.Send(m, Incarnation);
         }
     }
 
@@ -150,7 +167,7 @@ internal sealed class SimNode
     }
 
     /// <summary>The Ready is durable (or needed no sync): send, apply, advance.</summary>
-    private void Complete(Ready ready)
+    private void Complete(Ready ready, bool sentEarly)
     {
         var raft = Raft!;
         var checker = _sim.Checker;
@@ -169,20 +186,31 @@ internal sealed class SimNode
         }
         if (ready.HardState is { } hardState)
         {
-            Storage.SetHardState(hardState);
-            checker.RecordDurableHardState(Id, hardState);
+            if (ready.MustSync)
+            {
+                Storage.SetHardState(hardState);
+                checker.RecordDurableHardState(Id, hardState);
+                _unsyncedCommit = null;
+            }
+            else
+            {
+                // Only the commit index moved: written without an fsync, so it reaches the disk
+                // with the next synced Ready, and a crash before that loses it.
+                _unsyncedCommit = hardState;
+            }
+        }
+        else if (ready.MustSync && _unsyncedCommit is { } pending)
+        {
+            Storage.SetHardState(pending);
+            checker.RecordDurableHardState(Id, pending);
+            _unsyncedCommit = null;
         }
         if (ready.MustSync)
             _sim.Trace.Event(TraceKind.Persisted, Id, Storage.LastIndex, Storage.HardState.Term,
                 _sim.Trace.Verbose ? $"persisted: disk {Storage.FirstIndex}..{Storage.LastIndex} {Storage.HardState}" : null);
 
         // 2. Send: votes and acks in these messages promise what was just persisted.
-        foreach (var m in ready.Messages)
-        {
-            if (m.Type == MessageType.RequestVoteResponse && !m.Reject) checker.RecordVoteGranted(Id, m.Term, m.To);
-            if (m.Type == MessageType.AppendEntries) checker.RecordAppendMessage(m);
-            _sim.Network.Send(m, Incarnation);
-        }
+        if (!sentEarly) Send(ready);
 
         // 3. Apply: install the snapshot, then committed entries in order.
         if (ready.Snapshot is { } installed)
@@ -238,6 +266,7 @@ internal sealed class SimNode
         var applied = Machine!.AppliedIndex;
         var last = Storage.Snapshot.Metadata.Index;
         if (applied < last + (ulong)_sim.SnapshotInterval || !Storage.TryGetTerm(applied, out var term)) return;
+        _sim.ObserveCommit(this);
         Storage.CreateSnapshot(applied, raft.MembershipAt(applied), Machine.Serialize());
         _sim.Checker.RecordSnapshotPoint(Id, applied, term);
         _sim.Stats.SnapshotsTaken++;

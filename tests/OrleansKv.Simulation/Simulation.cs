@@ -203,25 +203,31 @@ public sealed class Simulation
         };
     }
 
+    /// <summary>
+    /// Records what a node now counts as committed. Called after every step, and by a node before it
+    /// takes a snapshot (its commit may have moved within the step, with no fsync in between).
+    /// </summary>
+    internal void ObserveCommit(SimNode node)
+    {
+        if (node.Raft is not { } raft) return;
+        if (raft.Term > (ulong)Stats.MaxTerm) Stats.MaxTerm = (long)raft.Term;
+        var commit = raft.Commit;
+        if (commit < node.ObservedCommit)
+            throw new InvariantViolation($"[t={Queue.Now}] commit never moves back: node {node.Id} commit went from {node.ObservedCommit} to {commit}");
+        if (commit > node.ObservedCommit)
+        {
+            var from = Math.Max(node.ObservedCommit + 1, raft.FirstIndex);
+            if (from <= commit) Checker.RecordCommitted(node.Id, raft.Term, raft.GetEntries(from, commit + 1));
+            Checker.RecordCommitIndex(commit);
+            node.ObservedCommit = commit;
+        }
+    }
+
     /// <summary>After every event: run each node's Ready loop, then check the safety invariants.</summary>
     private void AfterStep()
     {
         foreach (var node in _nodesInOrder) node.Pump();
-        foreach (var node in _nodesInOrder)
-        {
-            if (node.Raft is not { } raft) continue;
-            if (raft.Term > (ulong)Stats.MaxTerm) Stats.MaxTerm = (long)raft.Term;
-            var commit = raft.Commit;
-            if (commit < node.ObservedCommit)
-                throw new InvariantViolation($"[t={Queue.Now}] commit never moves back: node {node.Id} commit went from {node.ObservedCommit} to {commit}");
-            if (commit > node.ObservedCommit)
-            {
-                var from = Math.Max(node.ObservedCommit + 1, raft.FirstIndex);
-                if (from <= commit) Checker.RecordCommitted(node.Id, raft.Term, raft.GetEntries(from, commit + 1));
-                Checker.RecordCommitIndex(commit);
-                node.ObservedCommit = commit;
-            }
-        }
+        foreach (var node in _nodesInOrder) ObserveCommit(node);
         foreach (var node in _nodesInOrder)
         {
             if (node.Raft is not { Role: RaftRole.Leader } raft) continue;

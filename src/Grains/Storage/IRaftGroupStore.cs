@@ -35,10 +35,14 @@ public interface IRaftGroupStore : IRaftLog
     void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable);
 }
 
-/// <summary>What one <see cref="Ready"/> asks to make durable, in this order: snapshot, entries, hard state.</summary>
-public readonly record struct RaftWrite(HardState? HardState, Snapshot? Snapshot, IReadOnlyList<Entry> Entries)
+/// <summary>
+/// What one <see cref="Ready"/> asks to make durable, in this order: snapshot, entries, hard state.
+/// When <see cref="Sync"/> is false (only the commit index moved) the store may write it without an
+/// fsync of its own; it becomes durable with the next synced write, and a crash may lose it.
+/// </summary>
+public readonly record struct RaftWrite(HardState? HardState, Snapshot? Snapshot, IReadOnlyList<Entry> Entries, bool Sync = true)
 {
-    public static RaftWrite From(Ready ready) => new(ready.HardState, ready.Snapshot, ready.Entries);
+    public static RaftWrite From(Ready ready) => new(ready.HardState, ready.Snapshot, ready.Entries, ready.MustSync);
 
     public bool IsEmpty => HardState is null && Snapshot is null && Entries.Count == 0;
 }

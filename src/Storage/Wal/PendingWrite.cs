@@ -26,6 +26,9 @@ internal sealed class PendingWrite
     /// <summary>Index of the last entry written, 0 if none.</summary>
     public ulong LastEntryIndex { get; init; }
 
+    /// <summary>False for a write that needs no fsync of its own (a commit index): a batch of only such writes is not synced.</summary>
+    public bool Sync { get; init; } = true;
+
     public required Action OnDurable { get; init; }
 
     /// <summary>What this write counts for against the queue limit.</summary>

@@ -38,6 +38,7 @@ internal sealed class WalWriter : IDisposable
     private FileStream? _segment;
     private long _segmentLength;
     private long _syncCount;
+    private bool _unsyncedTail;
 
     public WalWriter(FileStorageOptions options, RecoveredWal recovered, Action<Exception> onFatal)
     {
@@ -91,6 +92,7 @@ internal sealed class WalWriter : IDisposable
             Monitor.PulseAll(_lock);
         }
         _thread.Join();
+        if (_unsyncedTail && _failure is null) _segment?.Flush(flushToDisk: true);
         _segment?.Dispose();
     }
 
@@ -165,15 +167,30 @@ internal sealed class WalWriter : IDisposable
         var segment = _segment!;
         segment.Write(_batch.WrittenSpan);
         _segmentLength += _batch.WrittenCount;
+        if (!forceRoll && !NeedsSync(batch))
+        {
+            _unsyncedTail = true;
+            return obsolete;
+        }
         BeforeSync?.Invoke();
         segment.Flush(flushToDisk: true);
+        _unsyncedTail = false;
         Interlocked.Increment(ref _syncCount);
         return obsolete;
     }
 
-    // Closes the active segment (already synced) and starts the next one with a checkpoint.
+    private static bool NeedsSync(List<PendingWrite> batch)
+    {
+        foreach (var write in batch) if (write.Sync || write.SnapshotFile is not null || write.Snapshot is not null || write.Base is not null) return true;
+        return false;
+    }
+
+    // Closes the active segment (synced) and starts the next one with a checkpoint.
     private void StartSegment()
     {
+        // Only the last segment may end torn: sync what unsynced writes left in this one first.
+        if (_unsyncedTail) _segment?.Flush(flushToDisk: true);
+        _unsyncedTail = false;
         _segment?.Dispose();
         _lastSequence++;
         var path = Path.Combine(_directory, WalFileNames.Segment(_lastSequence));

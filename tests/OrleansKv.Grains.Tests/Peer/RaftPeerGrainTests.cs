@@ -168,9 +168,10 @@ public sealed class RaftPeerGrainTests
         for (var i = 0; i < 50; i++) leader.OnClientRequest(Requests.Put($"k{i}", "v"), _ => answers++);
         cluster.Pump();
         Assert.Equal(50, answers);
-        // The first proposal starts an fsync; the other 49 wait for it and share the next one
-        // (the rest are commit-index updates), so the count stays far below one per proposal.
-        Assert.True(store.Fsyncs - before <= 10, $"{store.Fsyncs - before} fsyncs for 50 proposals");
+        // The first proposal starts an fsync; the other 49 wait for it and share the next one.
+        // Commit-index updates are written without an fsync of their own.
+        Assert.True(store.Fsyncs - before <= 3, $"{store.Fsyncs - before} fsyncs for 50 proposals");
+        Assert.True(store.NonSyncedWrites > 0, "the commit index moved without a write");
     }
 
     [Fact]

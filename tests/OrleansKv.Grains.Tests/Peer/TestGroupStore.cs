@@ -24,8 +24,12 @@ internal sealed class TestGroupStore(uint group) : IRaftGroupStore
         if (write.Snapshot is { } snapshot) _log.ApplySnapshot(snapshot);
         _log.Append(write.Entries);
         if (write.HardState is { } hardState) _log.SetHardState(hardState);
-        _pendingFsyncs.Enqueue(onDurable);
+        // A write that needs no fsync (only the commit index moved) is not one.
+        if (write.Sync) _pendingFsyncs.Enqueue(onDurable);
+        else NonSyncedWrites++;
     }
+
+    public int NonSyncedWrites { get; private set; }
 
     public void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable)
     {

@@ -1,0 +1,159 @@
+using System.Globalization;
+
+namespace OrleansKv.Bench;
+
+/// <summary>The `client` benchmark's command line. bench/compare calls it with these exact flags; keep them stable.</summary>
+internal sealed record ClientBenchmarkOptions
+{
+    public const string Usage =
+        "OrleansKv.Bench client [--seeds HOST:PORT,...] [--callers 1,64] [--seconds 10] [--keys 100000]\n"
+        + "                       [--value-bytes 100] [--ops put,get,stale_get,cas] [--no-preload] [--json OUT.json]";
+
+    // A wider key space would make the per-key version table (8 bytes a key) the benchmark's main cost.
+    private const int MaxKeys = 100_000_000;
+    private const int MaxCallers = 100_000;
+
+    public IReadOnlyList<string> Seeds { get; private init; } = ["127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003"];
+    public IReadOnlyList<int> Callers { get; private init; } = [1, 64];
+    public double Seconds { get; private init; } = 10;
+    public int Keys { get; private init; } = 100_000;
+    public int ValueBytes { get; private init; } = 100;
+    public IReadOnlyList<ClientOperation> Operations { get; private init; } = [ClientOperation.Put, ClientOperation.Get, ClientOperation.StaleGet, ClientOperation.Cas];
+    public bool Preload { get; private init; } = true;
+    public string? JsonPath { get; private init; }
+
+    /// <summary>Parses the arguments after "client"; null with <paramref name="error"/> set if they are bad.</summary>
+    public static ClientBenchmarkOptions? TryParse(ReadOnlySpan<string> args, out string error)
+    {
+        var options = new ClientBenchmarkOptions();
+        error = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name == "--no-preload")
+            {
+                options = options with { Preload = false };
+                continue;
+            }
+            if (i + 1 >= args.Length)
+            {
+                error = name.StartsWith("--", StringComparison.Ordinal) ? $"{name} needs a value" : $"unexpected argument '{name}'";
+                return null;
+            }
+            var value = args[++i];
+            switch (name)
+            {
+                case "--seeds":
+                    if (!TryParseSeeds(value, out var seeds, out error)) return null;
+                    options = options with { Seeds = seeds };
+                    break;
+                case "--callers":
+                    if (!TryParseCallers(value, out var callers, out error)) return null;
+                    options = options with { Callers = callers };
+                    break;
+                case "--seconds":
+                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 3600)
+                    {
+                        error = $"--seconds must be a number above 0 and at most 3600, not '{value}'";
+                        return null;
+                    }
+                    options = options with { Seconds = seconds };
+                    break;
+                case "--keys":
+                    if (!TryParseInt(value, 1, MaxKeys, out var keys))
+                    {
+                        error = $"--keys must be a whole number from 1 to {MaxKeys}, not '{value}'";
+                        return null;
+                    }
+                    options = options with { Keys = keys };
+                    break;
+                case "--value-bytes":
+                    if (!TryParseInt(value, 1, 64 * 1024 * 1024, out var valueBytes))
+                    {
+                        error = $"--value-bytes must be a whole number from 1 to 67108864, not '{value}'";
+                        return null;
+                    }
+                    options = options with { ValueBytes = valueBytes };
+                    break;
+                case "--ops":
+                    if (!TryParseOperations(value, out var operations, out error)) return null;
+                    options = options with { Operations = operations };
+                    break;
+                case "--json":
+                    options = options with { JsonPath = value };
+                    break;
+                default:
+                    error = $"unknown option '{name}'";
+                    return null;
+            }
+        }
+        // CAS gives each caller its own slice of the key space (key % callers == caller), so every caller needs a key.
+        foreach (var callers in options.Callers)
+        {
+            if (callers > options.Keys)
+            {
+                error = $"--keys ({options.Keys}) must be at least the largest --callers ({callers})";
+                return null;
+            }
+        }
+        return options;
+    }
+
+    private static bool TryParseSeeds(string text, out IReadOnlyList<string> seeds, out string error)
+    {
+        var list = new List<string>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = part.LastIndexOf(':');
+            if (colon <= 0 || !TryParseInt(part[(colon + 1)..], 1, 65535, out _))
+            {
+                seeds = [];
+                error = $"--seeds takes host:port pairs separated by commas, not '{part}'";
+                return false;
+            }
+            list.Add(part);
+        }
+        seeds = list;
+        error = list.Count == 0 ? "--seeds needs at least one host:port" : "";
+        return list.Count > 0;
+    }
+
+    private static bool TryParseCallers(string text, out IReadOnlyList<int> callers, out string error)
+    {
+        var list = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!TryParseInt(part, 1, MaxCallers, out var count))
+            {
+                callers = [];
+                error = $"--callers takes whole numbers from 1 to {MaxCallers} separated by commas, not '{part}'";
+                return false;
+            }
+            list.Add(count);
+        }
+        callers = list;
+        error = list.Count == 0 ? "--callers needs at least one count" : "";
+        return list.Count > 0;
+    }
+
+    private static bool TryParseOperations(string text, out IReadOnlyList<ClientOperation> operations, out string error)
+    {
+        var list = new List<ClientOperation>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!ClientOperationNames.TryParse(part, out var operation))
+            {
+                operations = [];
+                error = $"--ops takes put, get, stale_get, cas separated by commas, not '{part}'";
+                return false;
+            }
+            if (!list.Contains(operation)) list.Add(operation);
+        }
+        operations = list;
+        error = list.Count == 0 ? "--ops needs at least one operation" : "";
+        return list.Count > 0;
+    }
+
+    private static bool TryParseInt(string text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+}
