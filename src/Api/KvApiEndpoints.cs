@@ -74,8 +74,8 @@ public static class KvApiEndpoints
             var version = await client.PutAsync(key, body, condition, context.RequestAborted);
             context.Response.Headers.ETag = ConditionHeaders.ETagOf(version);
             return condition.Kind == WriteConditionKind.MustNotExist
-                ? Results.Json(new { version }, statusCode: StatusCodes.Status201Created)
-                : Results.Json(new { version });
+                ? new VersionResult(version, StatusCodes.Status201Created)
+                : new VersionResult(version);
         });
     }
 
@@ -90,7 +90,7 @@ public static class KvApiEndpoints
         {
             var version = await client.AppendAsync(key, body, condition, context.RequestAborted);
             context.Response.Headers.ETag = ConditionHeaders.ETagOf(version);
-            return Results.Json(new { version });
+            return new VersionResult(version);
         });
     }
 

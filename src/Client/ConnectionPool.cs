@@ -1,13 +1,18 @@
 namespace OrleansKv.Client;
 
-/// <summary>One live connection per silo address, reopened on first use after it breaks.</summary>
+/// <summary>
+/// One live connection per silo address, reopened on first use after it breaks; a silo in this
+/// process (<see cref="KvClientOptions.LocalSilo"/>) is called directly instead.
+/// </summary>
 internal sealed class ConnectionPool(KvClientOptions options) : IAsyncDisposable
 {
     private readonly Dictionary<string, Task<SiloConnection>> _connections = [];
+    private readonly LocalSiloChannel? _local = options.LocalSilo is { } silo ? new LocalSiloChannel(silo) : null;
     private bool _disposed;
 
-    public async Task<SiloConnection> GetAsync(string address, CancellationToken cancellationToken)
+    public async ValueTask<ISiloChannel> GetAsync(string address, CancellationToken cancellationToken)
     {
+        if (_local is not null && address == options.LocalSilo!.Address) return _local;
         Task<SiloConnection> opening;
         lock (_connections)
         {

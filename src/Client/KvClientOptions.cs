@@ -22,4 +22,7 @@ public sealed record KvClientOptions
     /// supply its own (TLS, or a fault-injecting wrapper in tests).
     /// </summary>
     public Func<string, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; init; }
+
+    /// <summary>A silo hosted in this process (the co-hosted gateway's own silo): called directly, not over a socket.</summary>
+    public ILocalSilo? LocalSilo { get; init; }
 }

@@ -12,7 +12,7 @@ namespace OrleansKv.Client;
 /// arrive in any order. When the connection breaks, every request waiting on it fails with
 /// <see cref="ConnectionLostException"/> and the owner opens a new connection on next use.
 /// </summary>
-internal sealed class SiloConnection : IAsyncDisposable
+internal sealed class SiloConnection : ISiloChannel
 {
     private readonly Stream _stream;
     private readonly Channel<Frame> _outbound = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true });

@@ -26,7 +26,7 @@ internal sealed class PendingRequests
     }
 
     private readonly Dictionary<ulong, Pending> _writesByIndex = [];
-    private readonly Dictionary<ulong, Pending> _readsByContext = [];
+    private readonly Dictionary<ulong, List<Pending>> _readsByContext = [];
     // Reads confirmed by ReadIndex, waiting for the state machine to apply up to their index.
     private readonly PriorityQueue<Pending, ulong> _confirmedReads = new();
     // Deadlines only grow (now + a fixed timeout), so a FIFO queue is ordered by deadline.
@@ -42,18 +42,20 @@ internal sealed class PendingRequests
         _byDeadline.Enqueue(pending);
     }
 
-    /// <summary>Registers a read and returns the context to hand to ReadIndex.</summary>
-    public ulong AddRead(KvRequest request, Action<KvResponse> reply, long deadline)
+    /// <summary>Registers a batch of reads that share one ReadIndex; returns the context to hand to it.</summary>
+    public ulong AddReads(IReadOnlyList<ClientCall> reads)
     {
         var context = _nextReadContext++;
-        var pending = new Pending(request, reply, 0, deadline);
-        _readsByContext[context] = pending;
-        _byDeadline.Enqueue(pending);
+        var batch = new List<Pending>(reads.Count);
+        foreach (var (request, reply, deadline) in reads)
+        {
+            var pending = new Pending(request, reply, 0, deadline);
+            batch.Add(pending);
+            _byDeadline.Enqueue(pending);
+        }
+        _readsByContext[context] = batch;
         return context;
     }
-
-    /// <summary>Forgets a read ReadIndex refused at once (the caller answers it).</summary>
-    public void RemoveRead(ulong context) => _readsByContext.Remove(context);
 
     /// <summary>The entry at <paramref name="index"/> was applied: answer the write waiting for it, if it is the same entry.</summary>
     public void CompleteWrite(ulong index, ulong term, KvResponse response)
@@ -65,12 +67,14 @@ internal sealed class PendingRequests
 
     public void ConfirmRead(ulong context, ulong readIndex)
     {
-        if (_readsByContext.Remove(context, out var pending)) _confirmedReads.Enqueue(pending, readIndex);
+        if (!_readsByContext.Remove(context, out var batch)) return;
+        foreach (var pending in batch) _confirmedReads.Enqueue(pending, readIndex);
     }
 
     public void DropRead(ulong context, KvResponse response)
     {
-        if (_readsByContext.Remove(context, out var pending)) pending.Answer(response);
+        if (!_readsByContext.Remove(context, out var batch)) return;
+        foreach (var pending in batch) pending.Answer(response.Clone());
     }
 
     /// <summary>Serves every confirmed read whose index the state machine has reached.</summary>
@@ -101,7 +105,8 @@ internal sealed class PendingRequests
     public void FailAll(KvResponse response)
     {
         foreach (var pending in _writesByIndex.Values) pending.Answer(response.Clone());
-        foreach (var pending in _readsByContext.Values) pending.Answer(response.Clone());
+        foreach (var batch in _readsByContext.Values)
+            foreach (var pending in batch) pending.Answer(response.Clone());
         while (_confirmedReads.TryDequeue(out var pending, out _)) pending.Answer(response.Clone());
         _writesByIndex.Clear();
         _readsByContext.Clear();

@@ -120,23 +120,62 @@ public sealed class RaftPeerGrain
         }
         if (_node.Role != RaftRole.Leader) { reply(NotLeader()); return; }
 
+        // Requests are not proposed one by one: the ones already waiting in the mailbox join them,
+        // and a turn posted behind those proposes every write as one batch of entries and asks one
+        // ReadIndex for every read (one AppendEntries and one heartbeat round per batch, not per request).
         var deadline = _ticks + _options.RequestTimeoutTicks;
-        if (request.Operation == KvOperation.Get)
+        if (request.Operation == KvOperation.Get) _bufferedReads.Add(new ClientCall(request, reply, deadline));
+        else _bufferedWrites.Add(new ClientCall(request, reply, deadline));
+        if (!_batchPosted)
         {
-            var context = _pending.AddRead(request, reply, deadline);
-            var read = _node.ReadIndex(BitConverter.GetBytes(context));
-            if (read.IsDropped)
-            {
-                _pending.RemoveRead(context);
-                reply(Refused(read));
-            }
+            _batchPosted = true;
+            _context.Post(ProposeBuffered);
+        }
+    }
+
+    private readonly List<ClientCall> _bufferedWrites = [];
+    private readonly List<ClientCall> _bufferedReads = [];
+    private readonly List<byte[]> _commands = [];
+    private bool _batchPosted;
+
+    private void ProposeBuffered()
+    {
+        _batchPosted = false;
+        if (_bufferedWrites.Count > 0) ProposeWrites();
+        if (_bufferedReads.Count > 0) RequestReadIndex();
+        Flush();
+    }
+
+    private void ProposeWrites()
+    {
+        if (_node.Role != RaftRole.Leader)
+        {
+            // Leadership moved since the requests were buffered; nothing was proposed.
+            foreach (var write in _bufferedWrites) write.Reply(NotLeader());
+            _bufferedWrites.Clear();
             return;
         }
+        var proposedAt = _context.UtcNowMilliseconds;
+        foreach (var write in _bufferedWrites)
+            _commands.Add(new KvCommand { Request = write.Request, ProposedAtUnixMs = proposedAt }.ToByteArray());
+        var result = _node.Propose(_commands);
+        for (var i = 0; i < _bufferedWrites.Count; i++)
+        {
+            var write = _bufferedWrites[i];
+            if (result.IsDropped) write.Reply(Refused(result));
+            else _pending.AddWrite(result.FirstIndex + (ulong)i, result.Term, write.Request, write.Reply, write.Deadline);
+        }
+        _bufferedWrites.Clear();
+        _commands.Clear();
+    }
 
-        var command = new KvCommand { Request = request, ProposedAtUnixMs = _context.UtcNowMilliseconds };
-        var result = _node.Propose(command.ToByteArray());
-        if (result.IsDropped) { reply(Refused(result)); return; }
-        _pending.AddWrite(result.FirstIndex, result.Term, request, reply, deadline);
+    private void RequestReadIndex()
+    {
+        var context = _pending.AddReads(_bufferedReads);
+        _bufferedReads.Clear();
+        if (_node.Role != RaftRole.Leader) { _pending.DropRead(context, NotLeader()); return; }
+        var read = _node.ReadIndex(BitConverter.GetBytes(context));
+        if (read.IsDropped) _pending.DropRead(context, Refused(read));
     }
 
     private KvResponse NotLeader()

@@ -36,6 +36,8 @@ internal static class SiloHostSetup
         {
             Seeds = seeds,
             ClusterName = options.Cluster,
+            // Requests for this silo's own groups skip the loopback socket.
+            LocalSilo = new LocalGatewaySilo(runtime),
             // Under the test fault switch the gateway is cut off together with its silo.
             ConnectCallback = options.EnableTestFaults ? (address, ct) => ConnectIsolatableAsync(address, options.Address, runtime, ct) : null,
         }, CancellationToken.None);

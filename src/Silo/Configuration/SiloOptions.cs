@@ -45,7 +45,11 @@ public sealed class SiloOptions
 
     public int MaxValueBytes { get; set; } = 1 << 20;
 
-    public ulong SnapshotEveryEntries { get; set; } = 10_000;
+    /// <summary>
+    /// Entries between snapshots of a group's state machine (etcd's --snapshot-count default too).
+    /// A snapshot encodes the whole key space, so taking it often costs more than the log it frees.
+    /// </summary>
+    public ulong SnapshotEveryEntries { get; set; } = 100_000;
 
     /// <summary>Exposes /test/faults endpoints that cut the silo off from its peers. Tests only.</summary>
     public bool EnableTestFaults { get; set; }
