@@ -287,15 +287,39 @@ public sealed class RaftPeerGrain
     }
 
     // Compacts the log behind a snapshot of the state machine every SnapshotEveryEntries entries.
+    // The state is frozen on this turn (a shallow copy) and encoded off the turns: encoding the
+    // whole key space would otherwise stall every request of the group while it runs.
     private void MaybeSnapshot()
     {
         var applied = _stateMachine.AppliedIndex;
         if (_snapshotInFlight || applied < _lastSnapshotIndex + _options.SnapshotEveryEntries) return;
         if (!_node.TryGetTerm(applied, out var term)) return;
-        var snapshot = new Snapshot(new SnapshotMetadata(applied, term, _node.MembershipAt(applied)), _stateMachine.CreateSnapshot());
-        var compactTo = applied > _options.EntriesKeptAfterSnapshot ? applied - _options.EntriesKeptAfterSnapshot : 0;
+        var membership = _node.MembershipAt(applied);
+        var encode = _stateMachine.PrepareSnapshot();
+        Snapshot? snapshot = null;
         _snapshotInFlight = true;
         _lastSnapshotIndex = applied;
+        var store = _store;
+        // Off the turns: encode, and let the provider write the file; the turn after only records it.
+        _context.Offload(() =>
+        {
+            snapshot = new Snapshot(new SnapshotMetadata(applied, term, membership), encode());
+            store.StageSnapshot(snapshot);
+        }, () => SaveSnapshot(snapshot!));
+    }
+
+    private void SaveSnapshot(Snapshot snapshot)
+    {
+        var index = snapshot.Metadata.Index;
+        // Meanwhile the log may have been replaced by a newer snapshot from the leader: then this one is moot.
+        if (index <= _store.Snapshot.Metadata.Index || !_node.TryGetTerm(index, out var term) || term != snapshot.Metadata.Term
+            || index > _store.LastIndex)
+        {
+            _snapshotInFlight = false;
+            return;
+        }
+        var compactTo = index > _options.EntriesKeptAfterSnapshot ? index - _options.EntriesKeptAfterSnapshot : 0;
+        if (compactTo < _store.FirstIndex - 1) compactTo = _store.FirstIndex - 1;
         _store.SaveSnapshot(snapshot, compactTo, () => _context.Post(() => _snapshotInFlight = false));
     }
 }

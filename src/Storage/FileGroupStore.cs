@@ -71,11 +71,22 @@ internal sealed class FileGroupStore(uint groupId, GroupLog log, WalWriter write
         {
             Group = GroupId,
             Records = records.WrittenSpan.ToArray(),
-            SnapshotFile = snapshot,
+            // A staged file is already durable: the writer only appends the marker that names it.
+            SnapshotFile = _staged.TryRemove(snapshot.Metadata.Index, out _) ? null : snapshot,
             Snapshot = reference,
             Base = (baseIndex, baseTerm),
             OnDurable = onDurable,
         });
+    }
+
+    // Indexes of local snapshots whose files were written by StageSnapshot and not yet saved.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, bool> _staged = new();
+
+    /// <summary>Writes the snapshot file (temp, fsync, rename) on the calling thread, so the log writer does not have to.</summary>
+    public void StageSnapshot(Snapshot snapshot)
+    {
+        SnapshotFile.Write(writer.Directory, GroupId, snapshot);
+        _staged[snapshot.Metadata.Index] = true;
     }
 
     private SnapshotRef ReferenceTo(Snapshot snapshot) =>

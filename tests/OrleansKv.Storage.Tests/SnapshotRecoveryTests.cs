@@ -65,6 +65,26 @@ public sealed class SnapshotRecoveryTests : IDisposable
     }
 
     [Fact]
+    public void A_snapshot_staged_off_the_turn_and_then_saved_is_recovered_and_a_staged_one_never_saved_is_removed()
+    {
+        using (var provider = Open())
+        {
+            var store = provider.OpenGroup(3);
+            store.AppendDurably(Range(1, 10, 1));
+            var snapshot = SnapshotAt(6, 1, "staged");
+            var thread = new Thread(() => store.StageSnapshot(snapshot));
+            thread.Start();
+            Assert.True(thread.Join(WaitLimit));
+            store.SaveSnapshotDurably(snapshot, compactTo: 6);
+            store.StageSnapshot(SnapshotAt(9, 1, "never saved"));
+        }
+        using var reopened = Open();
+        var recovered = reopened.OpenGroup(3);
+        Assert.Equal("staged", System.Text.Encoding.UTF8.GetString(recovered.Snapshot.Data));
+        Assert.EndsWith("snap-3-0000000000000006.snap", Assert.Single(_directory.Snapshots()));
+    }
+
+    [Fact]
     public void Old_snapshot_files_are_deleted_once_a_newer_one_is_durable()
     {
         using var provider = Open();

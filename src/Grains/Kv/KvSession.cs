@@ -57,6 +57,18 @@ internal sealed class KvSession
         }
     }
 
+    /// <summary>An independent copy (answers are immutable; the bookkeeping is copied).</summary>
+    public KvSession Clone()
+    {
+        var copy = new KvSession(ClientId, LastActiveMs) { Horizon = Horizon };
+        foreach (var (sequence, answer) in _answers)
+        {
+            copy._answers.Add(sequence, answer);
+            copy._sequences.Enqueue(sequence, sequence);
+        }
+        return copy;
+    }
+
     /// <summary>Restores a horizon read from a snapshot, before its answers are put back.</summary>
     public void RestoreHorizon(ulong horizon) => Horizon = horizon;
 

@@ -7,9 +7,30 @@ namespace OrleansKv.Grains.Kv;
 internal sealed class KvState
 {
     public KvState()
+        : this(new Dictionary<byte[], StoredValue>(ByteKeyComparer.Instance))
     {
-        Data = new Dictionary<byte[], StoredValue>(ByteKeyComparer.Instance);
+    }
+
+    private KvState(Dictionary<byte[], StoredValue> data)
+    {
+        Data = data;
         DataBySpan = Data.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>
+    /// A copy that later applies do not change, for encoding a snapshot off the grain's turn. Keys
+    /// and values are immutable, so the data is copied shallowly; sessions are mutable and copied whole.
+    /// </summary>
+    public KvState Freeze()
+    {
+        var copy = new KvState(new Dictionary<byte[], StoredValue>(Data, ByteKeyComparer.Instance))
+        {
+            AppliedIndex = AppliedIndex,
+            ClockMs = ClockMs,
+            LastSweepMs = LastSweepMs,
+        };
+        foreach (var (id, session) in Sessions) copy.Sessions[id] = session.Clone();
+        return copy;
     }
 
     public ulong AppliedIndex { get; set; }

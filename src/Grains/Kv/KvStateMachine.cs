@@ -122,6 +122,13 @@ public sealed class KvStateMachine
     /// <summary>Data and sessions as of <see cref="AppliedIndex"/>.</summary>
     public byte[] CreateSnapshot() => KvSnapshotCodec.Encode(_state);
 
+    /// <summary>Freezes the state now; the returned function encodes it later, on any thread.</summary>
+    public Func<byte[]> PrepareSnapshot()
+    {
+        var frozen = _state.Freeze();
+        return () => KvSnapshotCodec.Encode(frozen);
+    }
+
     /// <summary>Replaces data and sessions with a snapshot taken at <paramref name="index"/>.</summary>
     /// <exception cref="InvalidDataException">The snapshot is damaged or was not taken at <paramref name="index"/>; the state is unchanged.</exception>
     public void RestoreSnapshot(ulong index, ReadOnlySpan<byte> data) => _state = KvSnapshotCodec.Decode(data, index);

@@ -11,6 +11,13 @@ public interface IGrainContext
     /// <summary>Queues <paramref name="work"/> to run as a later turn of this grain. Safe from any thread.</summary>
     void Post(Action work);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> off the grain's turns (it must touch nothing the grain owns),
+    /// then queues <paramref name="then"/> as a turn. The silo uses the thread pool; the simulation
+    /// runs the work at once, so a seed still replays the same run.
+    /// </summary>
+    void Offload(Action work, Action then);
+
     /// <summary>Wall-clock milliseconds since the Unix epoch (only the leader reads it, to stamp proposals).</summary>
     long UtcNowMilliseconds { get; }
 }

@@ -33,6 +33,13 @@ public interface IRaftGroupStore : IRaftLog
     /// the snapshot is durable.
     /// </summary>
     void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable);
+
+    /// <summary>
+    /// Optionally makes a local snapshot's bytes durable ahead of <see cref="SaveSnapshot"/>, from
+    /// any thread and off the grain's turns, so that SaveSnapshot only has to record it. A provider
+    /// without snapshot files needs nothing here. A staged snapshot that is never saved is garbage.
+    /// </summary>
+    void StageSnapshot(Snapshot snapshot) { }
 }
 
 /// <summary>

@@ -35,6 +35,21 @@ public sealed class GrainActivation : IGrainContext
 
     public void Post(Action work) => _mailbox.Writer.TryWrite(work);
 
+    public void Offload(Action work, Action then) => _ = Task.Run(() =>
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception e)
+        {
+            // Offloaded work is part of a turn's contract (a snapshot, say): fail-stop like a turn.
+            _logger.LogCritical(e, "group {Group}: offloaded grain work failed; stopping the silo", Group);
+            Environment.FailFast($"group {Group}: offloaded grain work failed: {e}");
+        }
+        Post(then);
+    });
+
     /// <summary>Queues a turn that came from outside the silo; false if the mailbox is full.</summary>
     public bool TryPostExternal(Action work)
     {

@@ -156,7 +156,8 @@ public sealed class SiloRuntime : IInboundHandler, IAsyncDisposable
         if (led.Count == 0) return;
         foreach (var activation in led) activation.Post(() => activation.Grain.TransferLeadershipAway());
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && led.Any(a => a.Grain.KnownLeader == _options.Id))
+        // Done when every group names a new leader, not merely when this silo stepped down.
+        while (DateTime.UtcNow < deadline && led.Any(a => a.Grain.KnownLeader == _options.Id || a.Grain.KnownLeader == 0))
             await Task.Delay(20).ConfigureAwait(false); // polling a condition with a deadline, not a sleep for ordering
         _logger.LogInformation("silo {Silo}: leadership of [{Groups}] handed over", _options.Id, string.Join(",", led.Select(a => a.Group)));
     }

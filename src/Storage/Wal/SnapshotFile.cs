@@ -13,6 +13,7 @@ internal static class SnapshotFile
 {
     private static readonly byte[] Magic = "OKVSNAP1"u8.ToArray();
     private const int FixedHeader = 8 + 4 + 8 + 8 + 4;
+    private const int SyncChunkBytes = 1 << 20;
 
     /// <summary>Writes the snapshot durably and returns its file name.</summary>
     public static string Write(string directory, uint group, Snapshot snapshot)
@@ -37,7 +38,14 @@ internal static class SnapshotFile
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             stream.Write(header);
-            stream.Write(snapshot.Data);
+            // Synced a chunk at a time: one fsync of many megabytes would hold the disk for the
+            // whole write, and every log fsync of the silo (and of silos sharing the disk) behind it.
+            var data = snapshot.Data.AsSpan();
+            for (var offset = 0; offset < data.Length; offset += SyncChunkBytes)
+            {
+                stream.Write(data.Slice(offset, Math.Min(SyncChunkBytes, data.Length - offset)));
+                stream.Flush(flushToDisk: true);
+            }
             stream.Write(trailer);
             stream.Flush(flushToDisk: true);
         }

@@ -59,6 +59,9 @@ internal sealed class WalWriter : IDisposable
         _thread.Start();
     }
 
+    /// <summary>The data folder the log and snapshot files live in.</summary>
+    public string Directory => _directory;
+
     /// <summary>Test hook: runs on the writer thread after a batch is written and before its fsync.</summary>
     internal Action? BeforeSync { get; set; }
 

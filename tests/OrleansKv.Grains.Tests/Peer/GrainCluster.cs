@@ -17,6 +17,7 @@ internal sealed class GrainCluster : IRaftTransport
     {
         public readonly Queue<Action> Work = new();
         public void Post(Action work) => Work.Enqueue(work);
+        public void Offload(Action work, Action then) { work(); Work.Enqueue(then); }
         public long UtcNowMilliseconds => cluster.NowMilliseconds;
     }
 

@@ -65,6 +65,13 @@ internal sealed class SimPeer : IGrainContext, IRaftTransport
         _sim.Queue.After(0, () => { if (incarnation == Incarnation && Grain is not null) work(); });
     }
 
+    // Offloaded work runs at once (deterministically); its continuation is a later turn like a storage completion.
+    public void Offload(Action work, Action then)
+    {
+        work();
+        Post(then);
+    }
+
     public long UtcNowMilliseconds => 1_700_000_000_000 + _sim.Queue.Now + ClockSkewMillis;
 
     public void Send(uint group, Message message) => _sim.Network.SendRaft(message);

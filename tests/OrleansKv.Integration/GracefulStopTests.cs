@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace OrleansKv.Integration;
+
+public sealed class GracefulStopTests
+{
+    [Fact]
+    public async Task A_leader_stopped_with_SIGTERM_hands_its_group_to_another_silo_before_it_exits()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await using var client = await cluster.ConnectAsync();
+        var leader = await cluster.LeaderOfAsync(client, group: 1, TimeSpan.FromSeconds(30));
+        await client.PutAsync(Keys.Utf8("before-stop"), Keys.Utf8("v"));
+
+        await leader.StopAsync(TimeSpan.FromSeconds(20));
+        Assert.False(leader.IsRunning);
+
+        // Without a handover nobody would lead until an election timeout passed; with it, one of
+        // the survivors already leads when the stopped process is gone.
+        var survivors = cluster.Silos.Where(s => s.IsRunning).ToList();
+        var selfReportedLeaders = new List<ulong>();
+        foreach (var silo in survivors)
+        {
+            using var view = JsonDocument.Parse(await cluster.Http.GetStringAsync($"{silo.HttpUrl}/v1/cluster"));
+            var group = view.RootElement.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("id").GetUInt32() == 1);
+            if (group.GetProperty("leader").GetUInt64() == silo.Id) selfReportedLeaders.Add(silo.Id);
+        }
+        Assert.Single(selfReportedLeaders);
+        Assert.Equal("v", Keys.Text((await client.GetAsync(Keys.Utf8("before-stop")))!.Value));
+    }
+}
