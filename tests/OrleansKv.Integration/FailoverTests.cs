@@ -6,9 +6,10 @@ public sealed class FailoverTests
 {
     private const int Rounds = 3;
     private const int Workers = 6;
+    private const int HttpWorkers = 2;
 
     [Fact]
-    public async Task Killing_the_leader_mid_load_loses_no_acknowledged_write_and_the_history_is_linearizable()
+    public async Task Killing_the_leader_mid_load_loses_no_acknowledged_write_and_the_history_over_client_and_HTTP_is_linearizable()
     {
         await using var cluster = await TestCluster.StartAsync();
         var keys = Keys.SpreadOverGroups("mixed", groups: 2, perGroup: 4);
@@ -17,6 +18,13 @@ public sealed class FailoverTests
         var clients = new List<OrleansKv.Client.KvClient>();
         for (var i = 0; i < Workers; i++) clients.Add(await cluster.ConnectAsync(TimeSpan.FromSeconds(10)));
         var workers = clients.Select((c, i) => new LoadWorker(i + 1, c, history, keys, appendKeys)).ToList();
+        // Some of the load goes through the HTTP gateways instead, each worker starting at another silo's.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        for (var i = 0; i < HttpWorkers; i++)
+        {
+            var gateways = cluster.Silos.Select(s => s.HttpUrl).Skip(i).Concat(cluster.Silos.Select(s => s.HttpUrl).Take(i)).ToList();
+            workers.Add(new LoadWorker(Workers + i + 1, new HttpKvClient(http, gateways), history, keys, appendKeys));
+        }
 
         using var stop = new CancellationTokenSource();
         var running = workers.Select(w => Task.Run(() => w.RunAsync(stop.Token))).ToList();
@@ -51,6 +59,7 @@ public sealed class FailoverTests
                     Assert.True(CountOf(value, token) == 1, $"acknowledged append {token} appears {CountOf(value, token)} times in {key}");
         }
 
+        Assert.All(workers.Skip(Workers), w => Assert.True(w.Acknowledged > 0, "an HTTP worker got no answer at all"));
         var operations = history.GetHistory();
         Assert.True(operations.Count >= 200, $"only {operations.Count} operations were recorded");
         var result = LinearizabilityChecker.Check(operations, new CheckOptions { TimeBudget = TimeSpan.FromSeconds(60) });
