@@ -292,7 +292,7 @@ public sealed class RaftPeerGrain
     private void MaybeSnapshot()
     {
         var applied = _stateMachine.AppliedIndex;
-        if (_snapshotInFlight || applied < _lastSnapshotIndex + _options.SnapshotEveryEntries) return;
+        if (_snapshotInFlight || applied < _lastSnapshotIndex + SnapshotInterval) return;
         if (!_node.TryGetTerm(applied, out var term)) return;
         var membership = _node.MembershipAt(applied);
         var encode = _stateMachine.PrepareSnapshot();
@@ -307,6 +307,10 @@ public sealed class RaftPeerGrain
             store.StageSnapshot(snapshot);
         }, () => SaveSnapshot(snapshot!));
     }
+
+    // Replicas of a group apply the same entries at about the same time; an interval that differs
+    // by silo keeps them from all writing a snapshot of the whole key space at once on a shared disk.
+    private ulong SnapshotInterval => _options.SnapshotEveryEntries + _options.SnapshotEveryEntries * (_options.SiloId % 4) / 8;
 
     private void SaveSnapshot(Snapshot snapshot)
     {
