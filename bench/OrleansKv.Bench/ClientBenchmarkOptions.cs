@@ -99,58 +99,42 @@ internal sealed record ClientBenchmarkOptions
         return options;
     }
 
-    private static bool TryParseSeeds(string text, out IReadOnlyList<string> seeds, out string error)
+    private static bool TryParseSeeds(string text, out IReadOnlyList<string> seeds, out string error) =>
+        TryParseList(text, "--seeds", "host:port pairs", "host:port", distinct: false, IsHostPort, out seeds, out error);
+
+    private static bool TryParseCallers(string text, out IReadOnlyList<int> callers, out string error) =>
+        TryParseList(text, "--callers", $"whole numbers from 1 to {MaxCallers}", "count", distinct: false,
+            (string part, out int count) => TryParseInt(part, 1, MaxCallers, out count), out callers, out error);
+
+    private static bool TryParseOperations(string text, out IReadOnlyList<ClientOperation> operations, out string error) =>
+        TryParseList<ClientOperation>(text, "--ops", "put, get, stale_get, cas", "operation", distinct: true, ClientOperationNames.TryParse, out operations, out error);
+
+    private static bool IsHostPort(string part, out string seed)
     {
-        var list = new List<string>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var colon = part.LastIndexOf(':');
-            if (colon <= 0 || !TryParseInt(part[(colon + 1)..], 1, 65535, out _))
-            {
-                seeds = [];
-                error = $"--seeds takes host:port pairs separated by commas, not '{part}'";
-                return false;
-            }
-            list.Add(part);
-        }
-        seeds = list;
-        error = list.Count == 0 ? "--seeds needs at least one host:port" : "";
-        return list.Count > 0;
+        seed = part;
+        var colon = part.LastIndexOf(':');
+        return colon > 0 && TryParseInt(part[(colon + 1)..], 1, 65535, out _);
     }
 
-    private static bool TryParseCallers(string text, out IReadOnlyList<int> callers, out string error)
-    {
-        var list = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!TryParseInt(part, 1, MaxCallers, out var count))
-            {
-                callers = [];
-                error = $"--callers takes whole numbers from 1 to {MaxCallers} separated by commas, not '{part}'";
-                return false;
-            }
-            list.Add(count);
-        }
-        callers = list;
-        error = list.Count == 0 ? "--callers needs at least one count" : "";
-        return list.Count > 0;
-    }
+    private delegate bool ItemParser<T>(string part, out T item);
 
-    private static bool TryParseOperations(string text, out IReadOnlyList<ClientOperation> operations, out string error)
+    // A comma-separated, non-empty list for `option` whose every item must parse.
+    private static bool TryParseList<T>(string text, string option, string items, string oneItem, bool distinct, ItemParser<T> parse,
+        out IReadOnlyList<T> parsed, out string error)
     {
-        var list = new List<ClientOperation>();
+        var list = new List<T>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!ClientOperationNames.TryParse(part, out var operation))
+            if (!parse(part, out var item))
             {
-                operations = [];
-                error = $"--ops takes put, get, stale_get, cas separated by commas, not '{part}'";
+                parsed = [];
+                error = $"{option} takes {items} separated by commas, not '{part}'";
                 return false;
             }
-            if (!list.Contains(operation)) list.Add(operation);
+            if (!distinct || !list.Contains(item)) list.Add(item);
         }
-        operations = list;
-        error = list.Count == 0 ? "--ops needs at least one operation" : "";
+        parsed = list;
+        error = list.Count == 0 ? $"{option} needs at least one {oneItem}" : "";
         return list.Count > 0;
     }
 

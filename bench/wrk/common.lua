@@ -90,6 +90,35 @@ cas_failed = 0
 changed = {}     -- cas: index -> new version, collected by done()
 sequence = 0
 
+-- Counts one answer as expected or not.
+function C.count(expected)
+  if expected then ok = ok + 1 else bad = bad + 1 end
+end
+
+-- Records the answer to this thread's outstanding CAS on `key`: whether the compare held, and
+-- the version the key has now (learnt from the answer). A failed compare that does not name the
+-- key's version means the key is gone, which should not happen: counted as unexpected.
+function C.cas_answer(key, succeeded, version)
+  if succeeded then
+    cas_ok = cas_ok + 1
+    ok = ok + 1
+  else
+    cas_failed = cas_failed + 1
+  end
+  if version and version > 0 then
+    versions[key] = version
+    changed[key] = version
+  elseif not succeeded then
+    bad = bad + 1
+  end
+end
+
+-- Records the answer to a preload put: acknowledged with its version, or not (resent).
+function C.preload_answer(version)
+  if preload_pending == nil then return end
+  if version then C.preload_ack(version) else bad = bad + 1 end
+end
+
 -- Random key in [0, keys): uniform.
 function C.random_key()
   return math.random(0, C.keys - 1)

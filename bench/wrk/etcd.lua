@@ -38,16 +38,14 @@ local pending -- cas: the key index of the one outstanding request on this threa
 
 if C.op == "put" then
   request = function() return put_request(C.random_key(), C.next_value().b64) end
-  response = function(status)
-    if status == 200 then ok = ok + 1 else bad = bad + 1 end
-  end
+  response = function(status) C.count(status == 200) end
 
 elseif C.op == "get" or C.op == "stale_get" then
   local serializable = C.op == "stale_get"
   request = function() return range_request(C.random_key(), serializable) end
   response = function(status, _, body)
     -- A range of a missing key is a 200 without "kvs": after the preload that is an error.
-    if status == 200 and body:find('"kvs"', 1, true) then ok = ok + 1 else bad = bad + 1 end
+    C.count(status == 200 and body:find('"kvs"', 1, true) ~= nil)
   end
 
 elseif C.op == "cas" then
@@ -58,16 +56,11 @@ elseif C.op == "cas" then
   response = function(status, _, body)
     if status ~= 200 or pending == nil then bad = bad + 1; return end
     if body:find('"succeeded":true', 1, true) then
-      cas_ok = cas_ok + 1
-      ok = ok + 1
       -- The txn's revision is the new mod_revision of the key it wrote.
-      local revision = tonumber(body:match('"revision":"(%d+)"'))
-      if revision then versions[pending] = revision; changed[pending] = revision end
+      C.cas_answer(pending, true, tonumber(body:match('"revision":"(%d+)"')))
     else
-      cas_failed = cas_failed + 1
-      local revision = tonumber(body:match('"mod_revision":"(%d+)"'))
-      if revision then versions[pending] = revision; changed[pending] = revision
-      else bad = bad + 1 end -- the key is gone: should not happen
+      -- The failure branch read the key back: its mod_revision is the current version.
+      C.cas_answer(pending, false, tonumber(body:match('"mod_revision":"(%d+)"')))
     end
     pending = nil
   end
@@ -79,9 +72,7 @@ elseif C.op == "preload" then
     return put_request(i, C.base64(C.preload_value(i)))
   end
   response = function(status, _, body)
-    if preload_pending == nil then return end
-    local revision = status == 200 and body:match('"revision":"(%d+)"')
-    if revision then C.preload_ack(revision) else bad = bad + 1 end
+    C.preload_answer(status == 200 and body:match('"revision":"(%d+)"') or nil)
   end
 
 else

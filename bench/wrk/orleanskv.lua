@@ -35,15 +35,13 @@ local pending -- cas: the key index of the one outstanding request on this threa
 
 if C.op == "put" then
   request = function() return put_request(C.random_key(), C.next_value().raw) end
-  response = function(status)
-    if status == 200 then ok = ok + 1 else bad = bad + 1 end
-  end
+  response = function(status) C.count(status == 200) end
 
 elseif C.op == "get" or C.op == "stale_get" then
   local suffix = C.op == "stale_get" and "?consistency=stale" or ""
   request = function() return wrk.format("GET", path(C.random_key()) .. suffix, plain) end
   response = function(status, _, body)
-    if status == 200 and #body == C.VALUE_BYTES then ok = ok + 1 else bad = bad + 1 end
+    C.count(status == 200 and #body == C.VALUE_BYTES)
   end
 
 elseif C.op == "cas" then
@@ -56,15 +54,9 @@ elseif C.op == "cas" then
   response = function(status, _, body)
     if pending == nil then bad = bad + 1; return end
     if status == 200 then
-      cas_ok = cas_ok + 1
-      ok = ok + 1
-      local version = tonumber(body:match('"version":(%d+)'))
-      if version then versions[pending] = version; changed[pending] = version end
+      C.cas_answer(pending, true, tonumber(body:match('"version":(%d+)')))
     elseif status == 412 then
-      cas_failed = cas_failed + 1
-      local version = tonumber(body:match('"currentVersion":(%d+)'))
-      if version and version > 0 then versions[pending] = version; changed[pending] = version
-      else bad = bad + 1 end -- the key is gone: should not happen
+      C.cas_answer(pending, false, tonumber(body:match('"currentVersion":(%d+)')))
     else
       bad = bad + 1
     end
@@ -78,9 +70,7 @@ elseif C.op == "preload" then
     return put_request(i, C.preload_value(i))
   end
   response = function(status, _, body)
-    if preload_pending == nil then return end
-    local version = status == 200 and body:match('"version":(%d+)')
-    if version then C.preload_ack(version) else bad = bad + 1 end
+    C.preload_answer(status == 200 and body:match('"version":(%d+)') or nil)
   end
 
 else

@@ -296,16 +296,16 @@ public sealed class RaftPeerGrain
         if (!_node.TryGetTerm(applied, out var term)) return;
         var membership = _node.MembershipAt(applied);
         var encode = _stateMachine.PrepareSnapshot();
-        Snapshot? snapshot = null;
+        var store = _store;
         _snapshotInFlight = true;
         _lastSnapshotIndex = applied;
-        var store = _store;
         // Off the turns: encode, and let the provider write the file; the turn after only records it.
         _context.Offload(() =>
         {
-            snapshot = new Snapshot(new SnapshotMetadata(applied, term, membership), encode());
+            var snapshot = new Snapshot(new SnapshotMetadata(applied, term, membership), encode());
             store.StageSnapshot(snapshot);
-        }, () => SaveSnapshot(snapshot!));
+            return snapshot;
+        }, SaveSnapshot);
     }
 
     // Replicas of a group apply the same entries at about the same time; an interval that differs
@@ -323,7 +323,6 @@ public sealed class RaftPeerGrain
             return;
         }
         var compactTo = index > _options.EntriesKeptAfterSnapshot ? index - _options.EntriesKeptAfterSnapshot : 0;
-        if (compactTo < _store.FirstIndex - 1) compactTo = _store.FirstIndex - 1;
         _store.SaveSnapshot(snapshot, compactTo, () => _context.Post(() => _snapshotInFlight = false));
     }
 }

@@ -12,6 +12,9 @@ namespace OrleansKv.Storage;
 /// </summary>
 internal sealed class FileGroupStore(uint groupId, GroupLog log, WalWriter writer) : IRaftGroupStore
 {
+    // Indexes of local snapshots whose files were written by StageSnapshot and not yet saved.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, bool> _staged = new();
+
     public uint GroupId { get; } = groupId;
     public HardState HardState => log.HardState;
     public ulong FirstIndex => log.FirstIndex;
@@ -78,9 +81,6 @@ internal sealed class FileGroupStore(uint groupId, GroupLog log, WalWriter write
             OnDurable = onDurable,
         });
     }
-
-    // Indexes of local snapshots whose files were written by StageSnapshot and not yet saved.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, bool> _staged = new();
 
     /// <summary>Writes the snapshot file (temp, fsync, rename) on the calling thread, so the log writer does not have to.</summary>
     public void StageSnapshot(Snapshot snapshot)

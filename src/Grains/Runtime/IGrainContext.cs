@@ -13,10 +13,10 @@ public interface IGrainContext
 
     /// <summary>
     /// Runs <paramref name="work"/> off the grain's turns (it must touch nothing the grain owns),
-    /// then queues <paramref name="then"/> as a turn. The silo uses the thread pool; the simulation
+    /// then queues <paramref name="then"/> with its result as a turn. The silo uses the thread pool; the simulation
     /// runs the work at once, so a seed still replays the same run.
     /// </summary>
-    void Offload(Action work, Action then);
+    void Offload<T>(Func<T> work, Action<T> then);
 
     /// <summary>Wall-clock milliseconds since the Unix epoch (only the leader reads it, to stamp proposals).</summary>
     long UtcNowMilliseconds { get; }

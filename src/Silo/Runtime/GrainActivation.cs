@@ -35,11 +35,12 @@ public sealed class GrainActivation : IGrainContext
 
     public void Post(Action work) => _mailbox.Writer.TryWrite(work);
 
-    public void Offload(Action work, Action then) => _ = Task.Run(() =>
+    public void Offload<T>(Func<T> work, Action<T> then) => _ = Task.Run(() =>
     {
+        T result = default!;
         try
         {
-            work();
+            result = work();
         }
         catch (Exception e)
         {
@@ -47,7 +48,7 @@ public sealed class GrainActivation : IGrainContext
             _logger.LogCritical(e, "group {Group}: offloaded grain work failed; stopping the silo", Group);
             Environment.FailFast($"group {Group}: offloaded grain work failed: {e}");
         }
-        Post(then);
+        Post(() => then(result));
     });
 
     /// <summary>Queues a turn that came from outside the silo; false if the mailbox is full.</summary>

@@ -182,11 +182,7 @@ internal sealed class WalWriter : IDisposable
         return obsolete;
     }
 
-    private static bool NeedsSync(List<PendingWrite> batch)
-    {
-        foreach (var write in batch) if (write.Sync || write.SnapshotFile is not null || write.Snapshot is not null || write.Base is not null) return true;
-        return false;
-    }
+    private static bool NeedsSync(List<PendingWrite> batch) => batch.Exists(write => write.Sync);
 
     // Closes the active segment (synced) and starts the next one with a checkpoint.
     private void StartSegment()

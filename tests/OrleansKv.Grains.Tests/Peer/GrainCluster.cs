@@ -17,7 +17,7 @@ internal sealed class GrainCluster : IRaftTransport
     {
         public readonly Queue<Action> Work = new();
         public void Post(Action work) => Work.Enqueue(work);
-        public void Offload(Action work, Action then) { work(); Work.Enqueue(then); }
+        public void Offload<T>(Func<T> work, Action<T> then) { var result = work(); Work.Enqueue(() => then(result)); }
         public long UtcNowMilliseconds => cluster.NowMilliseconds;
     }
 

@@ -14,7 +14,7 @@ internal static class Eventually
         while (!condition())
         {
             if (deadline.Elapsed > limit) throw new TimeoutException($"timed out after {limit.TotalSeconds:0.#} s waiting for: {what}");
-            await Task.Delay(5);
+            await Task.Delay(5); // poll interval of a condition with a deadline, not a sleep for ordering
         }
     }
 }

@@ -66,10 +66,10 @@ internal sealed class SimPeer : IGrainContext, IRaftTransport
     }
 
     // Offloaded work runs at once (deterministically); its continuation is a later turn like a storage completion.
-    public void Offload(Action work, Action then)
+    public void Offload<T>(Func<T> work, Action<T> then)
     {
-        work();
-        Post(then);
+        var result = work();
+        Post(() => then(result));
     }
 
     public long UtcNowMilliseconds => 1_700_000_000_000 + _sim.Queue.Now + ClockSkewMillis;
