@@ -295,16 +295,16 @@ public sealed class RaftPeerGrain
         if (_snapshotInFlight || applied < _lastSnapshotIndex + SnapshotInterval) return;
         if (!_node.TryGetTerm(applied, out var term)) return;
         var membership = _node.MembershipAt(applied);
-        var encode = _stateMachine.PrepareSnapshot();
+        var prepare = _stateMachine.PrepareSnapshot();
         var store = _store;
         _snapshotInFlight = true;
         _lastSnapshotIndex = applied;
-        // Off the turns: encode, and let the provider write the file; the turn after only records it.
+        // Off the turns: encode straight into the provider (a file, for the file provider); the
+        // turn after only records it.
         _context.Offload(() =>
         {
-            var snapshot = new Snapshot(new SnapshotMetadata(applied, term, membership), encode());
-            store.StageSnapshot(snapshot);
-            return snapshot;
+            var encoding = prepare();
+            return store.StageSnapshot(new SnapshotMetadata(applied, term, membership), encoding.Length, encoding.WriteTo);
         }, SaveSnapshot);
     }
 
@@ -316,7 +316,7 @@ public sealed class RaftPeerGrain
     {
         var index = snapshot.Metadata.Index;
         // Meanwhile the log may have been replaced by a newer snapshot from the leader: then this one is moot.
-        if (index <= _store.Snapshot.Metadata.Index || !_node.TryGetTerm(index, out var term) || term != snapshot.Metadata.Term
+        if (index <= _store.SnapshotMetadata.Index || !_node.TryGetTerm(index, out var term) || term != snapshot.Metadata.Term
             || index > _store.LastIndex)
         {
             _snapshotInFlight = false;

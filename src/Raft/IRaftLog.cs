@@ -32,6 +32,9 @@ public interface IRaftLog
     /// </summary>
     void GetEntries(ulong lo, ulong hi, long maxBytes, List<Entry> into);
 
-    /// <summary>The most recent snapshot (empty if none).</summary>
+    /// <summary>
+    /// The most recent snapshot (empty if none). It may be read from disk on each call: the core
+    /// asks for it only when it starts and when it sends a snapshot to a follower.
+    /// </summary>
     Snapshot Snapshot { get; }
 }

@@ -11,4 +11,10 @@ public sealed record FileStorageOptions
 
     /// <summary>Bytes waiting for the writer beyond which Persist blocks its caller (back-pressure).</summary>
     public long MaxQueuedBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// Entry bytes each group keeps in memory. Past it, the oldest entries' bytes are dropped (down
+    /// to half of it) and read back from the log segments when needed: by a follower far behind.
+    /// </summary>
+    public long MaxCachedEntryBytes { get; init; } = 4L << 20;
 }

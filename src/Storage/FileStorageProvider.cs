@@ -23,6 +23,8 @@ public sealed class FileStorageProvider : IStorageProvider
     private readonly FileStream _lock;
     private readonly WalWriter _writer;
     private readonly Dictionary<uint, GroupLog> _recovered;
+    private readonly Dictionary<uint, EntryLocations> _recoveredLocations;
+    private readonly long _maxCachedEntryBytes;
     private readonly Dictionary<uint, FileGroupStore> _stores = [];
     private bool _disposed;
 
@@ -30,7 +32,9 @@ public sealed class FileStorageProvider : IStorageProvider
     /// <param name="onFatalError">What to do when the log cannot be written; the default stops the process.</param>
     public FileStorageProvider(FileStorageOptions options, Action<Exception>? onFatalError = null)
     {
-        if (options.SegmentBytes <= 0 || options.MaxQueuedBytes <= 0) throw new ArgumentException("SegmentBytes and MaxQueuedBytes must be positive", nameof(options));
+        if (options.SegmentBytes <= 0 || options.MaxQueuedBytes <= 0 || options.MaxCachedEntryBytes <= 0)
+            throw new ArgumentException("SegmentBytes, MaxQueuedBytes and MaxCachedEntryBytes must be positive", nameof(options));
+        _maxCachedEntryBytes = options.MaxCachedEntryBytes;
         System.IO.Directory.CreateDirectory(options.Directory);
         _lock = new FileStream(Path.Combine(options.Directory, WalFileNames.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         try
@@ -39,6 +43,7 @@ public sealed class FileStorageProvider : IStorageProvider
             foreach (var warning in recovered.Warnings) Console.Error.WriteLine($"storage: {warning}");
             RecoveryWarnings = recovered.Warnings;
             _recovered = recovered.Groups;
+            _recoveredLocations = recovered.Locations;
             _writer = new WalWriter(options, recovered, onFatalError ?? StopProcess);
         }
         catch
@@ -67,7 +72,9 @@ public sealed class FileStorageProvider : IStorageProvider
         lock (_stores)
         {
             if (_stores.TryGetValue(groupId, out var existing)) return existing;
-            var store = new FileGroupStore(groupId, _recovered.Remove(groupId, out var log) ? log : new GroupLog(), _writer);
+            var log = _recovered.Remove(groupId, out var recoveredLog) ? recoveredLog : new GroupLog();
+            var locations = _recoveredLocations.Remove(groupId, out var recoveredLocations) ? recoveredLocations : new EntryLocations();
+            var store = new FileGroupStore(groupId, log, locations, _writer, _maxCachedEntryBytes);
             _stores[groupId] = store;
             return store;
         }

@@ -7,8 +7,9 @@ namespace OrleansKv.Storage;
 /// Raft core's reads from. Not thread-safe: only the owning grain (or recovery) touches it.
 /// </summary>
 /// <remarks>
-/// Every entry is kept in a list for now. A bounded cache that reads cold entries back from the
-/// write-ahead log segments is future work.
+/// Every entry's index and term stay in memory. Its bytes may be dropped (<see cref="EvictOldest"/>)
+/// once a durable copy can be read back: entries up to <see cref="ColdThrough"/> are then served
+/// by the cold reader the owner supplies (the file provider reads them from the log segments).
 /// </remarks>
 internal sealed class GroupLog : IRaftLog
 {
@@ -16,8 +17,20 @@ internal sealed class GroupLog : IRaftLog
     // FirstIndex - 1 needs no special case.
     private readonly List<Entry> _entries = [new Entry(0, 0, EntryType.Normal, [])];
 
+    // Entries [FirstIndex, _coldThrough] hold no bytes here (their Data is empty): they are read
+    // through _readCold. _hotBytes counts the Data of the entries after them.
+    private ulong _coldThrough;
+    private long _hotBytes;
+    private ColdEntryReader? _readCold;
+
+    /// <summary>Reads entries [lo, hi) that were dropped from memory, with GetEntries's size rule.</summary>
+    public delegate void ColdEntryReader(ulong lo, ulong hi, long maxBytes, List<Entry> into);
+
     public HardState HardState { get; private set; }
     public Snapshot Snapshot { get; private set; } = Snapshot.Empty;
+
+    /// <summary>True once the snapshot's bytes were dropped (<see cref="ReleaseSnapshotData"/>): Snapshot then holds its metadata only.</summary>
+    public bool SnapshotDataReleased { get; private set; }
 
     /// <summary>Index and term of the last compacted entry (0, 0 if nothing was compacted).</summary>
     public (ulong Index, ulong Term) Base => (_entries[0].Index, _entries[0].Term);
@@ -38,13 +51,50 @@ internal sealed class GroupLog : IRaftLog
         if (lo < FirstIndex || hi > LastIndex + 1 || lo > hi)
             throw new ArgumentOutOfRangeException(nameof(lo), $"entries [{lo},{hi}) are outside [{FirstIndex},{LastIndex + 1})");
         long size = 0;
-        for (var index = lo; index < hi; index++)
+        var index = lo;
+        if (index <= _coldThrough && index < hi)
+        {
+            var coldHi = Math.Min(hi, _coldThrough + 1);
+            var before = into.Count;
+            _readCold!(index, coldHi, maxBytes, into);
+            for (var i = before; i < into.Count; i++) size += into[i].Size;
+            index = into[^1].Index + 1;
+            if (index < coldHi) return;
+        }
+        for (; index < hi; index++)
         {
             var entry = _entries[(int)(index - Offset)];
             size += entry.Size;
             if (index > lo && size > maxBytes) break;
             into.Add(entry);
         }
+    }
+
+    /// <summary>Index of the last entry whose bytes are not in memory (at most FirstIndex - 1 if none).</summary>
+    public ulong ColdThrough => Math.Max(_coldThrough, Offset);
+
+    /// <summary>Bytes of entry data held in memory.</summary>
+    public long HotBytes => _hotBytes;
+
+    /// <summary>Lets the log drop entry bytes: <paramref name="reader"/> serves them afterwards.</summary>
+    public void EnableEviction(ColdEntryReader reader) => _readCold = reader;
+
+    /// <summary>
+    /// Drops the bytes of the oldest entries held in memory, up to <paramref name="throughIndex"/>,
+    /// until at most <paramref name="keepBytes"/> remain.
+    /// </summary>
+    public void EvictOldest(ulong throughIndex, long keepBytes)
+    {
+        if (_readCold is null) throw new InvalidOperationException("no cold reader: call EnableEviction first");
+        var index = ColdThrough + 1;
+        var last = Math.Min(throughIndex, LastIndex);
+        for (; index <= last && _hotBytes > keepBytes; index++)
+        {
+            var slot = (int)(index - Offset);
+            _hotBytes -= _entries[slot].Data.Length;
+            _entries[slot] = _entries[slot] with { Data = [] };
+        }
+        _coldThrough = index - 1;
     }
 
     public void SetHardState(HardState state) => HardState = state;
@@ -79,8 +129,13 @@ internal sealed class GroupLog : IRaftLog
         }
         var skip = first < FirstIndex ? (int)(FirstIndex - first) : 0;
         var keep = (int)(entries[skip].Index - Offset);
-        if (keep < _entries.Count) _entries.RemoveRange(keep, _entries.Count - keep);
-        for (var i = skip; i < entries.Count; i++) _entries.Add(entries[i]);
+        if (keep < _entries.Count) RemoveSlots(keep, _entries.Count - keep);
+        if (_coldThrough >= entries[skip].Index) _coldThrough = entries[skip].Index - 1;
+        for (var i = skip; i < entries.Count; i++)
+        {
+            _entries.Add(entries[i]);
+            _hotBytes += entries[i].Data.Length;
+        }
         return contiguous;
     }
 
@@ -89,6 +144,7 @@ internal sealed class GroupLog : IRaftLog
     {
         ThrowIfOlder(snapshot);
         Snapshot = snapshot;
+        SnapshotDataReleased = false;
         ResetTo(snapshot.Metadata.Index, snapshot.Metadata.Term);
     }
 
@@ -97,6 +153,7 @@ internal sealed class GroupLog : IRaftLog
     {
         ThrowIfOlder(snapshot);
         Snapshot = snapshot;
+        SnapshotDataReleased = false;
     }
 
     /// <summary>Drops entries up to and including <paramref name="index"/> (no-op if already compacted).</summary>
@@ -105,7 +162,8 @@ internal sealed class GroupLog : IRaftLog
         if (index <= Offset) return;
         if (index > LastIndex) throw new InvalidOperationException($"cannot compact to {index} beyond last index {LastIndex}");
         var term = _entries[(int)(index - Offset)].Term;
-        _entries.RemoveRange(0, (int)(index - Offset));
+        RemoveSlots(0, (int)(index - Offset));
+        _hotBytes -= _entries[0].Data.Length;
         _entries[0] = new Entry(index, term, EntryType.Normal, []);
     }
 
@@ -114,7 +172,8 @@ internal sealed class GroupLog : IRaftLog
     {
         if (index < Offset) return;
         if (index > LastIndex) { ResetTo(index, term); return; }
-        _entries.RemoveRange(0, (int)(index - Offset));
+        RemoveSlots(0, (int)(index - Offset));
+        _hotBytes -= _entries[0].Data.Length;
         _entries[0] = new Entry(index, term, EntryType.Normal, []);
     }
 
@@ -123,10 +182,30 @@ internal sealed class GroupLog : IRaftLog
     {
         _entries.Clear();
         _entries.Add(new Entry(index, term, EntryType.Normal, []));
+        _hotBytes = 0;
+        _coldThrough = 0;
+    }
+
+    // Removes list slots, keeping the count of bytes held in step (slot 0 and cold entries hold none).
+    private void RemoveSlots(int start, int count)
+    {
+        for (var i = start; i < start + count; i++) _hotBytes -= _entries[i].Data.Length;
+        _entries.RemoveRange(start, count);
     }
 
     /// <summary>Recovery: the snapshot loaded from its file, once the log has been replayed.</summary>
-    public void SetRecoveredSnapshot(Snapshot snapshot) => Snapshot = snapshot;
+    public void SetRecoveredSnapshot(Snapshot snapshot)
+    {
+        Snapshot = snapshot;
+        SnapshotDataReleased = false;
+    }
+
+    /// <summary>Drops the snapshot's bytes, once the owner can read them back from a durable copy.</summary>
+    public void ReleaseSnapshotData()
+    {
+        Snapshot = Snapshot with { Data = [] };
+        SnapshotDataReleased = true;
+    }
 
     private void ThrowIfOlder(Snapshot snapshot)
     {

@@ -71,12 +71,14 @@ public sealed class SnapshotRecoveryTests : IDisposable
         {
             var store = provider.OpenGroup(3);
             store.AppendDurably(Range(1, 10, 1));
-            var snapshot = SnapshotAt(6, 1, "staged");
-            var thread = new Thread(() => store.StageSnapshot(snapshot));
+            Snapshot? staged = null;
+            var thread = new Thread(() => staged = store.Stage(SnapshotAt(6, 1, "staged")));
             thread.Start();
             Assert.True(thread.Join(WaitLimit));
-            store.SaveSnapshotDurably(snapshot, compactTo: 6);
-            store.StageSnapshot(SnapshotAt(9, 1, "never saved"));
+            Assert.Empty(staged!.Data); // the file provider keeps the bytes in the file only
+            store.SaveSnapshotDurably(staged, compactTo: 6);
+            Assert.Equal("staged", System.Text.Encoding.UTF8.GetString(store.Snapshot.Data));
+            store.Stage(SnapshotAt(9, 1, "never saved"));
         }
         using var reopened = Open();
         var recovered = reopened.OpenGroup(3);

@@ -28,6 +28,10 @@ internal static class StoreTestKit
     public static void AppendDurably(this IRaftGroupStore store, params Entry[] entries) =>
         store.PersistDurably(new RaftWrite(null, null, entries));
 
+    /// <summary>Stages a snapshot's bytes as the peer grain does, streamed; returns what to save.</summary>
+    public static Snapshot Stage(this IRaftGroupStore store, Snapshot snapshot) =>
+        store.StageSnapshot(snapshot.Metadata, snapshot.Data.Length, stream => stream.Write(snapshot.Data));
+
     public static void SaveSnapshotDurably(this IRaftGroupStore store, Snapshot snapshot, ulong compactTo)
     {
         using var durable = new ManualResetEventSlim();

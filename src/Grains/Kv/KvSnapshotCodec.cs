@@ -16,7 +16,7 @@ namespace OrleansKv.Grains.Kv;
 /// u64   FNV-1a 64 of every byte before it
 /// </code>
 /// The checksum catches damage the structure would not (a flipped bit inside a value).
-/// One snapshot is one byte array, so the state it holds must stay under 2 GiB.
+/// It is measured first and then streamed (a snapshot file needs its length up front).
 /// </summary>
 internal static class KvSnapshotCodec
 {
@@ -27,7 +27,19 @@ internal static class KvSnapshotCodec
     private const int MinimumSessionBytes = 8 + 8 + 8 + 4;
     private const int MinimumAnswerBytes = 8 + 4 + 8 + 1 + 4;
 
+    /// <summary>The snapshot of <paramref name="state"/> as one array (a state under 2 GiB).</summary>
     public static byte[] Encode(KvState state)
+    {
+        var encoding = Prepare(state);
+        if (encoding.Length > Array.MaxLength)
+            throw new InvalidOperationException($"the KV state needs a {encoding.Length}-byte snapshot, over the {Array.MaxLength}-byte limit of one array");
+        var bytes = new byte[encoding.Length];
+        encoding.WriteTo(new MemoryStream(bytes, writable: true));
+        return bytes;
+    }
+
+    /// <summary>Measures the snapshot of <paramref name="state"/>, which must not change until it is written.</summary>
+    public static KvSnapshotEncoding Prepare(KvState state)
     {
         // Sessions' answers in sequence order, gathered once for sizing and writing.
         var sessions = new KvSession[state.Sessions.Count];
@@ -46,11 +58,12 @@ internal static class KvSnapshotCodec
                 size += MinimumAnswerBytes + Encoding.UTF8.GetByteCount(answer.Message);
             }
         }
-        if (size > Array.MaxLength)
-            throw new InvalidOperationException($"the KV state needs a {size}-byte snapshot, over the {Array.MaxLength}-byte limit of one array");
+        return new KvSnapshotEncoding(size, stream => Write(state, sessions, sequences, size, stream));
+    }
 
-        var buffer = new byte[size];
-        var writer = new SnapshotSpanWriter(buffer);
+    private static void Write(KvState state, KvSession[] sessions, ulong[][] sequences, long size, Stream stream)
+    {
+        var writer = new SnapshotStreamWriter(stream);
         writer.WriteByte(FormatVersion);
         writer.WriteUInt64(state.AppliedIndex);
         writer.WriteInt64(state.ClockMs);
@@ -82,10 +95,9 @@ internal static class KvSnapshotCodec
                 writer.WriteSized(Encoding.UTF8.GetBytes(answer.Message));
             }
         }
-
-        var bodyLength = writer.Position;
-        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(bodyLength), Fnv1a64.Of(buffer.AsSpan(0, bodyLength)));
-        return buffer;
+        writer.WriteChecksumAndFlush();
+        if (writer.Position != size)
+            throw new InvalidOperationException($"the KV snapshot came to {writer.Position} bytes, {size} were measured: the state changed while it was written");
     }
 
     /// <summary>Reads a snapshot taken at <paramref name="index"/>; anything damaged or inconsistent is an <see cref="InvalidDataException"/>.</summary>

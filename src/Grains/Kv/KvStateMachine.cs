@@ -122,11 +122,11 @@ public sealed class KvStateMachine
     /// <summary>Data and sessions as of <see cref="AppliedIndex"/>.</summary>
     public byte[] CreateSnapshot() => KvSnapshotCodec.Encode(_state);
 
-    /// <summary>Freezes the state now; the returned function encodes it later, on any thread.</summary>
-    public Func<byte[]> PrepareSnapshot()
+    /// <summary>Freezes the state now; the returned function measures it for streaming later, on any thread.</summary>
+    public Func<KvSnapshotEncoding> PrepareSnapshot()
     {
         var frozen = _state.Freeze();
-        return () => KvSnapshotCodec.Encode(frozen);
+        return () => KvSnapshotCodec.Prepare(frozen);
     }
 
     /// <summary>Replaces data and sessions with a snapshot taken at <paramref name="index"/>.</summary>

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace OrleansKv.Grains.Kv;
 
-/// <summary>Reads what <see cref="SnapshotSpanWriter"/> wrote; anything out of bounds is an <see cref="InvalidDataException"/>.</summary>
+/// <summary>Reads what <see cref="SnapshotStreamWriter"/> wrote; anything out of bounds is an <see cref="InvalidDataException"/>.</summary>
 internal ref struct SnapshotSpanReader(ReadOnlySpan<byte> data)
 {
     private readonly ReadOnlySpan<byte> _data = data;

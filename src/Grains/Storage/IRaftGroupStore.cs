@@ -20,6 +20,9 @@ public interface IRaftGroupStore : IRaftLog
 {
     uint GroupId { get; }
 
+    /// <summary>The latest snapshot's index, term and membership, without its bytes (which <see cref="IRaftLog.Snapshot"/> may read from disk).</summary>
+    SnapshotMetadata SnapshotMetadata => Snapshot.Metadata;
+
     /// <summary>
     /// Makes a Ready's hard state, snapshot and entries durable. Entries may start inside the
     /// stored log: the conflicting suffix is replaced. A snapshot replaces the whole log up to
@@ -28,18 +31,29 @@ public interface IRaftGroupStore : IRaftLog
     void Persist(RaftWrite write, Action onDurable);
 
     /// <summary>
-    /// Records a snapshot of the local state machine (taken at an applied index) and lets the
+    /// Records a snapshot of the local state machine (taken at an applied index, usually the result
+    /// of <see cref="StageSnapshot"/>) and lets the
     /// store drop entries up to <paramref name="compactTo"/> (at most the snapshot's index) once
     /// the snapshot is durable.
     /// </summary>
     void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable);
 
     /// <summary>
-    /// Optionally makes a local snapshot's bytes durable ahead of <see cref="SaveSnapshot"/>, from
-    /// any thread and off the grain's turns, so that SaveSnapshot only has to record it. A provider
-    /// without snapshot files needs nothing here. A staged snapshot that is never saved is garbage.
+    /// Takes a local snapshot's bytes ahead of <see cref="SaveSnapshot"/>, from any thread and off
+    /// the grain's turns: <paramref name="writeData"/> streams exactly <paramref name="dataLength"/>
+    /// bytes. A provider with snapshot files writes them durably here, so SaveSnapshot only has to
+    /// record the snapshot, and returns it without its bytes (it reads them back from the file);
+    /// this default keeps them in memory. Pass the result to SaveSnapshot. A staged snapshot that
+    /// is never saved is garbage.
     /// </summary>
-    void StageSnapshot(Snapshot snapshot) { }
+    Snapshot StageSnapshot(SnapshotMetadata metadata, long dataLength, Action<Stream> writeData)
+    {
+        var data = new byte[dataLength];
+        var stream = new MemoryStream(data, writable: true);
+        writeData(stream);
+        if (stream.Position != dataLength) throw new InvalidOperationException($"the snapshot wrote {stream.Position} of {dataLength} bytes");
+        return new Snapshot(metadata, data);
+    }
 }
 
 /// <summary>

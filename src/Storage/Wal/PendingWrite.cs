@@ -26,6 +26,12 @@ internal sealed class PendingWrite
     /// <summary>Index of the last entry written, 0 if none.</summary>
     public ulong LastEntryIndex { get; init; }
 
+    /// <summary>The run of entries this write carries, told its position once the record is in the segment.</summary>
+    public EntryRun? Entries { get; init; }
+
+    /// <summary>Where the entries record starts inside <see cref="Records"/>.</summary>
+    public int EntriesOffset { get; init; }
+
     /// <summary>False for a write that needs no fsync of its own (a commit index): a batch of only such writes is not synced.</summary>
     public bool Sync { get; init; } = true;
 

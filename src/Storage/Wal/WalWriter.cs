@@ -34,6 +34,7 @@ internal sealed class WalWriter : IDisposable
     private readonly Dictionary<uint, GroupDurableState> _groups;
     private readonly List<SegmentInfo> _segments;
     private readonly ArrayBufferWriter<byte> _batch = new(1 << 16);
+    private readonly List<(EntryRun Run, WalPosition Position)> _positions = [];
     private ulong _lastSequence;
     private FileStream? _segment;
     private long _segmentLength;
@@ -154,6 +155,8 @@ internal sealed class WalWriter : IDisposable
         {
             // The snapshot file is durable before the marker that names it is written.
             if (write.SnapshotFile is { } snapshot) SnapshotFile.Write(_directory, write.Group, snapshot);
+            if (write.Entries is { } run)
+                _positions.Add((run, new WalPosition(active.Sequence, _segmentLength + _batch.WrittenCount + write.EntriesOffset)));
             _batch.Write(write.Records);
 
             if (!_groups.TryGetValue(write.Group, out var group)) _groups[write.Group] = group = new GroupDurableState();
@@ -170,6 +173,9 @@ internal sealed class WalWriter : IDisposable
         var segment = _segment!;
         segment.Write(_batch.WrittenSpan);
         _segmentLength += _batch.WrittenCount;
+        // The records are in the file now (if not yet on disk): their entries can be read back.
+        foreach (var (run, position) in _positions) run.Position = position;
+        _positions.Clear();
         if (!forceRoll && !NeedsSync(batch))
         {
             _unsyncedTail = true;

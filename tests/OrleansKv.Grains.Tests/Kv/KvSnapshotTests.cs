@@ -60,6 +60,44 @@ public class KvSnapshotTests
     }
 
     [Fact]
+    public void A_snapshot_larger_than_the_write_buffer_streams_exactly_its_measured_length_and_restores()
+    {
+        var machine = Replay(History());
+        ulong index = 100;
+        for (var i = 0; i < 3_000; i++) machine.Apply(++index, Put($"key-{i:D5}", new string((char)('a' + i % 26), 100)));
+
+        var encoding = machine.PrepareSnapshot()();
+        // Writes reach the stream in pieces of at most the writer's buffer, so the stream sees several.
+        var stream = new CountingStream();
+        encoding.WriteTo(stream);
+        Assert.True(encoding.Length > 200_000, $"{encoding.Length} bytes");
+        Assert.Equal(encoding.Length, stream.Length);
+        Assert.True(stream.Writes > 3, $"{stream.Writes} writes");
+
+        var restored = new KvStateMachine(Limits);
+        restored.RestoreSnapshot(machine.AppliedIndex, stream.ToArray());
+        Assert.Equal(machine.StateDigest(), restored.StateDigest());
+        Assert.Equal(machine.CreateSnapshot(), stream.ToArray());
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes++;
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes++;
+            base.Write(buffer);
+        }
+    }
+
+    [Fact]
     public void A_snapshot_round_trip_preserves_data_versions_sessions_and_digest()
     {
         var original = Replay(History());
