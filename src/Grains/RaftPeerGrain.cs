@@ -204,6 +204,10 @@ public sealed class RaftPeerGrain
         // the followers' (the core counts the leader's copy only after Advance).
         var sentEarly = ready.MessagesMayPrecedePersist;
         if (sentEarly) Send(ready);
+        // Committed entries are durable on a quorum already, so they are applied (and answered)
+        // while this Ready's new entries are written, not one fsync later. The state machine is
+        // in memory: a crash before the write completes loses it all and rebuilds it from disk.
+        ApplyReady(ready);
         var write = RaftWrite.From(ready);
         if (!write.Sync)
         {
@@ -228,11 +232,19 @@ public sealed class RaftPeerGrain
         }
     }
 
-    // The Ready's state is durable: now it is safe to send what depends on it, then apply.
+    // The Ready's state is durable: now it is safe to send what depends on it (votes, acknowledgements).
     private void OnDurable(Ready ready, bool sentEarly)
     {
         if (!sentEarly) Send(ready);
+        _inFlight = null;
+        _node.Advance(ready);
+        // Everything applied is durable here (applied entries come from this Ready or earlier ones).
+        MaybeSnapshot();
+        Flush();
+    }
 
+    private void ApplyReady(Ready ready)
+    {
         if (ready.SoftState is { } soft) OnSoftState(soft);
 
         if (ready.Snapshot is { } snapshot)
@@ -248,11 +260,6 @@ public sealed class RaftPeerGrain
         foreach (var context in ready.DroppedReads)
             _pending.DropRead(BitConverter.ToUInt64(context), NotLeader());
         _pending.ServeReads(_stateMachine.AppliedIndex, _stateMachine.Read);
-
-        _inFlight = null;
-        _node.Advance(ready);
-        MaybeSnapshot();
-        Flush();
     }
 
     private void OnSoftState(SoftState soft)

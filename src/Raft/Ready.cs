@@ -13,7 +13,10 @@ public readonly record struct ReadState(ulong Index, byte[] Context);
 /// <item>Then send <see cref="Messages"/>: votes and acknowledgements in them promise that state is durable.
 /// Exception: when <see cref="MessagesMayPrecedePersist"/> is true (a leader's replication traffic), the shell may send them
 /// before or while it persists, so the leader's disk write overlaps the followers' (thesis 10.2.1).</item>
-/// <item>Install <see cref="Snapshot"/> into the state machine, then apply <see cref="CommittedEntries"/> in order; answer <see cref="ReadStates"/> once applied reaches their index.</item>
+/// <item>Install <see cref="Snapshot"/> into the state machine, then apply <see cref="CommittedEntries"/> in order; answer <see cref="ReadStates"/> once applied reaches their index.
+/// This may run before or while step 1 does: committed entries are durable on a quorum, so an
+/// in-memory state machine may run ahead of the local disk (a crash rebuilds it from what is durable).
+/// A state machine snapshot, though, must wait until Advance, so that it never covers entries the local log lacks.</item>
 /// <item>Call <see cref="RaftNode.Advance"/> with this Ready. Only one Ready may be outstanding at a time.</item>
 /// </list>
 /// </summary>
