@@ -51,6 +51,12 @@ public sealed class SiloOptions
     /// </summary>
     public ulong SnapshotEveryEntries { get; set; } = 100_000;
 
+    /// <summary>
+    /// Log entry bytes each group keeps in memory (file storage). Older entries are read back from
+    /// the log segments when a lagging follower or a restart needs them.
+    /// </summary>
+    public long MaxCachedEntryBytes { get; set; } = 4L << 20;
+
     /// <summary>Exposes /test/faults endpoints that cut the silo off from its peers. Tests only.</summary>
     public bool EnableTestFaults { get; set; }
 
@@ -64,6 +70,7 @@ public sealed class SiloOptions
         if (HttpUrl.Length == 0) HttpUrl = self.HttpUrl;
         if (Address.Length == 0) throw new InvalidOperationException($"silo {Id} has no address");
         if (Groups < 1) throw new InvalidOperationException("Silo:Groups must be at least 1");
+        if (MaxCachedEntryBytes < 1) throw new InvalidOperationException("Silo:MaxCachedEntryBytes must be positive");
         if (ReplicationFactor < 1) throw new InvalidOperationException("Silo:ReplicationFactor must be at least 1");
         if (Storage is not ("file" or "memory")) throw new InvalidOperationException($"unknown storage provider '{Storage}' (file or memory)");
         if (Storage == "file" && DataDirectory.Length == 0) DataDirectory = Path.Combine("data", $"silo{Id}");

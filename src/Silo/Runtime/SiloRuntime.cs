@@ -90,7 +90,11 @@ public sealed class SiloRuntime : IInboundHandler, IAsyncDisposable
     private IStorageProvider OpenStorage() => _options.Storage switch
     {
         "memory" => new MemoryStorageProvider(),
-        _ => new FileStorageProvider(new FileStorageOptions { Directory = Path.GetFullPath(_options.DataDirectory) }),
+        _ => new FileStorageProvider(new FileStorageOptions
+        {
+            Directory = Path.GetFullPath(_options.DataDirectory),
+            MaxCachedEntryBytes = _options.MaxCachedEntryBytes,
+        }),
     };
 
     // ------------------------------------------------------------------ inbound grain calls
