@@ -29,6 +29,10 @@ catch (Exception e) when (e is InvalidOperationException or FormatException)
 
 var clientHolder = new SiloHostSetup.ClientHolder();
 builder.WebHost.UseUrls(options.HttpUrl.Length > 0 ? options.HttpUrl : "http://127.0.0.1:0");
+// Each gateway connection reads straight into a buffer instead of first waiting with a zero-byte
+// read: one receive call per request rather than two (4 KiB held per idle connection). In
+// bench/compare's put load this took ~10 % off the silo CPU per request.
+builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
 builder.Services.AddSingleton<IKvClient>(_ => clientHolder.Client);
 SiloRuntime? runtime = null;
 builder.Services.AddKvApi(new KvApiOptions
