@@ -20,7 +20,6 @@ namespace OrleansKv.Storage;
 internal sealed class FileGroupStore : IRaftGroupStore
 {
     private readonly GroupLog _log;
-    private readonly EntryLocations _locations;
     private readonly WalWriter _writer;
     private readonly long _maxCachedEntryBytes;
 
@@ -34,11 +33,11 @@ internal sealed class FileGroupStore : IRaftGroupStore
     // The last record read back: a follower catching up asks for consecutive ranges of it.
     private (EntryRun Run, List<Entry> Entries)? _lastRecordRead;
 
-    public FileGroupStore(uint groupId, GroupLog log, EntryLocations locations, WalWriter writer, long maxCachedEntryBytes)
+    /// <param name="log">A log that tracks entry locations (recovered, or new).</param>
+    public FileGroupStore(uint groupId, GroupLog log, WalWriter writer, long maxCachedEntryBytes)
     {
         GroupId = groupId;
         _log = log;
-        _locations = locations;
         _writer = writer;
         _maxCachedEntryBytes = maxCachedEntryBytes;
         // A recovered snapshot was loaded from its durable file.
@@ -72,7 +71,6 @@ internal sealed class FileGroupStore : IRaftGroupStore
         if (write.Snapshot is { } snapshot)
         {
             _log.InstallSnapshot(snapshot);
-            _locations.Clear();
             reference = ReferenceTo(snapshot);
             WalRecordEncoder.SnapshotMarker(records, GroupId, reference, replacesLog: true);
         }
@@ -80,8 +78,7 @@ internal sealed class FileGroupStore : IRaftGroupStore
         var entriesOffset = 0;
         if (write.Entries.Count > 0)
         {
-            _log.Append(write.Entries);
-            run = _locations.Add(write.Entries[0].Index, write.Entries[^1].Index);
+            _log.Append(write.Entries, out run);
             entriesOffset = records.WrittenCount;
             WalRecordEncoder.Entries(records, GroupId, write.Entries);
         }
@@ -117,7 +114,6 @@ internal sealed class FileGroupStore : IRaftGroupStore
         // Dropping entries before the snapshot is durable is safe: the core sends the (already
         // visible) snapshot instead, and after a crash the log still holds them.
         _log.CompactTo(compactTo);
-        _locations.CompactTo(_log.Base.Index);
         var reference = ReferenceTo(snapshot);
         var records = new ArrayBufferWriter<byte>();
         WalRecordEncoder.SnapshotMarker(records, GroupId, reference, replacesLog: false);
@@ -160,7 +156,7 @@ internal sealed class FileGroupStore : IRaftGroupStore
         if (!_log.SnapshotDataReleased && !_log.Snapshot.IsEmpty && ReferenceEquals(_log.Snapshot, Volatile.Read(ref _durableSnapshot)))
             _log.ReleaseSnapshotData();
         if (_log.HotBytes > _maxCachedEntryBytes)
-            _log.EvictOldest(_locations.WrittenThrough(), _maxCachedEntryBytes / 2);
+            _log.EvictOldest(_maxCachedEntryBytes / 2);
     }
 
     private Snapshot LoadSnapshot()
@@ -180,7 +176,7 @@ internal sealed class FileGroupStore : IRaftGroupStore
         var index = lo;
         while (index < hi)
         {
-            var run = _locations.Find(index)
+            var run = _log.Locations.Find(index)
                 ?? throw new InvalidOperationException($"entry {index} of group {GroupId} is neither in memory nor located in the log");
             var entries = ReadRecord(run);
             for (; index < hi && index <= run.Last; index++)

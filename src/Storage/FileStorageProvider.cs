@@ -23,7 +23,6 @@ public sealed class FileStorageProvider : IStorageProvider
     private readonly FileStream _lock;
     private readonly WalWriter _writer;
     private readonly Dictionary<uint, GroupLog> _recovered;
-    private readonly Dictionary<uint, EntryLocations> _recoveredLocations;
     private readonly long _maxCachedEntryBytes;
     private readonly Dictionary<uint, FileGroupStore> _stores = [];
     private bool _disposed;
@@ -43,7 +42,6 @@ public sealed class FileStorageProvider : IStorageProvider
             foreach (var warning in recovered.Warnings) Console.Error.WriteLine($"storage: {warning}");
             RecoveryWarnings = recovered.Warnings;
             _recovered = recovered.Groups;
-            _recoveredLocations = recovered.Locations;
             _writer = new WalWriter(options, recovered, onFatalError ?? StopProcess);
         }
         catch
@@ -72,9 +70,8 @@ public sealed class FileStorageProvider : IStorageProvider
         lock (_stores)
         {
             if (_stores.TryGetValue(groupId, out var existing)) return existing;
-            var log = _recovered.Remove(groupId, out var recoveredLog) ? recoveredLog : new GroupLog();
-            var locations = _recoveredLocations.Remove(groupId, out var recoveredLocations) ? recoveredLocations : new EntryLocations();
-            var store = new FileGroupStore(groupId, log, locations, _writer, _maxCachedEntryBytes);
+            var log = _recovered.Remove(groupId, out var recoveredLog) ? recoveredLog : new GroupLog(tracksLocations: true);
+            var store = new FileGroupStore(groupId, log, _writer, _maxCachedEntryBytes);
             _stores[groupId] = store;
             return store;
         }

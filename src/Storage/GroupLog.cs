@@ -1,4 +1,5 @@
 using OrleansKv.Raft;
+using OrleansKv.Storage.Wal;
 
 namespace OrleansKv.Storage;
 
@@ -7,12 +8,15 @@ namespace OrleansKv.Storage;
 /// Raft core's reads from. Not thread-safe: only the owning grain (or recovery) touches it.
 /// </summary>
 /// <remarks>
-/// Every entry's index and term stay in memory. Its bytes may be dropped (<see cref="EvictOldest"/>)
-/// once a durable copy can be read back: entries up to <see cref="ColdThrough"/> are then served
-/// by the cold reader the owner supplies (the file provider reads them from the log segments).
+/// Every entry's index and term stay in memory. A log that tracks locations (the file provider's)
+/// also knows which log record holds each entry, and may drop the bytes of entries whose record
+/// is written (<see cref="EvictOldest"/>): the cold reader its owner supplies serves them then.
 /// </remarks>
-internal sealed class GroupLog : IRaftLog
+internal sealed class GroupLog(bool tracksLocations = false) : IRaftLog
 {
+    // Kept in step with the entries by every change below (append, reset, compaction).
+    private readonly EntryLocations? _locations = tracksLocations ? new EntryLocations() : null;
+
     // _entries[0] stands for the compaction point (its index and term), so the term of
     // FirstIndex - 1 needs no special case.
     private readonly List<Entry> _entries = [new Entry(0, 0, EntryType.Normal, [])];
@@ -70,8 +74,11 @@ internal sealed class GroupLog : IRaftLog
         }
     }
 
-    /// <summary>Index of the last entry whose bytes are not in memory (at most FirstIndex - 1 if none).</summary>
-    public ulong ColdThrough => Math.Max(_coldThrough, Offset);
+    // Index of the last entry whose bytes are not in memory (at most FirstIndex - 1 if none).
+    private ulong ColdThrough => Math.Max(_coldThrough, Offset);
+
+    /// <summary>Which record holds each entry (for a log that tracks locations).</summary>
+    public EntryLocations Locations => _locations ?? throw new InvalidOperationException("this log does not track entry locations");
 
     /// <summary>Bytes of entry data held in memory.</summary>
     public long HotBytes => _hotBytes;
@@ -80,14 +87,14 @@ internal sealed class GroupLog : IRaftLog
     public void EnableEviction(ColdEntryReader reader) => _readCold = reader;
 
     /// <summary>
-    /// Drops the bytes of the oldest entries held in memory, up to <paramref name="throughIndex"/>,
+    /// Drops the bytes of the oldest entries held in memory, as far as their records are written,
     /// until at most <paramref name="keepBytes"/> remain.
     /// </summary>
-    public void EvictOldest(ulong throughIndex, long keepBytes)
+    public void EvictOldest(long keepBytes)
     {
         if (_readCold is null) throw new InvalidOperationException("no cold reader: call EnableEviction first");
         var index = ColdThrough + 1;
-        var last = Math.Min(throughIndex, LastIndex);
+        var last = Math.Min(Locations.WrittenThrough(), LastIndex);
         for (; index <= last && _hotBytes > keepBytes; index++)
         {
             var slot = (int)(index - Offset);
@@ -114,8 +121,16 @@ internal sealed class GroupLog : IRaftLog
     /// restarts just before the entries, with an unknown base term a later marker must supply.
     /// </summary>
     /// <returns>False if a gap made the log restart.</returns>
-    public bool Append(IReadOnlyList<Entry> entries, bool restartOnGap = false)
+    public bool Append(IReadOnlyList<Entry> entries, bool restartOnGap = false) => Append(entries, out _, restartOnGap);
+
+    /// <summary>
+    /// <see cref="Append(IReadOnlyList{Entry}, bool)"/> for entries written as one log record: a log
+    /// that tracks locations returns that record's run (null if nothing was stored), at
+    /// <paramref name="position"/> if known (recovery), else for the writer to fill in.
+    /// </summary>
+    public bool Append(IReadOnlyList<Entry> entries, out EntryRun? record, bool restartOnGap = false, WalPosition? position = null)
     {
+        record = null;
         if (entries.Count == 0) return true;
         var first = entries[0].Index;
         var last = entries[^1].Index;
@@ -136,6 +151,7 @@ internal sealed class GroupLog : IRaftLog
             _entries.Add(entries[i]);
             _hotBytes += entries[i].Data.Length;
         }
+        record = _locations?.Add(first, last, position);
         return contiguous;
     }
 
@@ -165,6 +181,7 @@ internal sealed class GroupLog : IRaftLog
         RemoveSlots(0, (int)(index - Offset));
         _hotBytes -= _entries[0].Data.Length;
         _entries[0] = new Entry(index, term, EntryType.Normal, []);
+        _locations?.CompactTo(index);
     }
 
     /// <summary>Recovery: a logged compaction point, which may lie beyond the entries recovered so far.</summary>
@@ -175,6 +192,7 @@ internal sealed class GroupLog : IRaftLog
         RemoveSlots(0, (int)(index - Offset));
         _hotBytes -= _entries[0].Data.Length;
         _entries[0] = new Entry(index, term, EntryType.Normal, []);
+        _locations?.CompactTo(index);
     }
 
     /// <summary>Recovery: the log restarts after (index, term), as a leader snapshot makes it.</summary>
@@ -184,6 +202,7 @@ internal sealed class GroupLog : IRaftLog
         _entries.Add(new Entry(index, term, EntryType.Normal, []));
         _hotBytes = 0;
         _coldThrough = 0;
+        _locations?.Clear();
     }
 
     // Removes list slots, keeping the count of bytes held in step (slot 0 and cold entries hold none).

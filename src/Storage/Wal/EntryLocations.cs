@@ -4,14 +4,13 @@ namespace OrleansKv.Storage.Wal;
 /// For one group, which log record holds the latest write of each entry still in the log, so an
 /// entry whose bytes were dropped from memory can be read back. It mirrors the group's log: a
 /// write replaces every run from its first index on, a leader snapshot clears it, compaction
-/// drops the runs before the compaction point. Touched only by the owning grain's turns (and by
-/// recovery before that); run positions are filled in by the writer thread.
+/// drops the runs before the compaction point (<see cref="GroupLog"/> keeps it in step). Touched
+/// only by the owning grain's turns (and by recovery before that); run positions are filled in
+/// by the writer thread.
 /// </summary>
 internal sealed class EntryLocations
 {
     private readonly List<EntryRun> _runs = [];
-
-    public int Count => _runs.Count;
 
     /// <summary>Records that [first, last] were just written (as one record), replacing any later runs.</summary>
     public EntryRun Add(ulong first, ulong last, WalPosition? position = null)

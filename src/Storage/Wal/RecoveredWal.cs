@@ -6,9 +6,6 @@ internal sealed class RecoveredWal
     /// <summary>Each group's in-memory view, ready to serve reads.</summary>
     public Dictionary<uint, GroupLog> Groups { get; } = [];
 
-    /// <summary>Each group's entry records, so entries can be dropped from memory and read back.</summary>
-    public Dictionary<uint, EntryLocations> Locations { get; } = [];
-
     /// <summary>Each group's durable state, for the writer's checkpoints and segment deletion.</summary>
     public Dictionary<uint, GroupDurableState> Durable { get; } = [];
 

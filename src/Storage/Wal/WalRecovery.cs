@@ -87,8 +87,7 @@ internal static class WalRecovery
         Dictionary<uint, SnapshotRef> snapshots, Dictionary<uint, (string, long)> gaps, string path, long offset)
     {
         var group = record.Group;
-        if (!result.Groups.TryGetValue(group, out var log)) result.Groups[group] = log = new GroupLog();
-        if (!result.Locations.TryGetValue(group, out var locations)) result.Locations[group] = locations = new EntryLocations();
+        if (!result.Groups.TryGetValue(group, out var log)) result.Groups[group] = log = new GroupLog(tracksLocations: true);
         var payload = record.Payload.Span;
         switch (record.Type)
         {
@@ -96,12 +95,7 @@ internal static class WalRecovery
                 var entries = WalRecordDecoder.ReadEntries(payload);
                 // Segments before this one may have been deleted once compacted; the compaction
                 // point is re-logged later in the replay and closes the gap (checked at the end).
-                if (!log.Append(entries, restartOnGap: true))
-                {
-                    gaps.TryAdd(group, (path, offset));
-                    locations.Clear();
-                }
-                locations.Add(entries[0].Index, entries[^1].Index, new WalPosition(info.Sequence, offset));
+                if (!log.Append(entries, out _, restartOnGap: true, new WalPosition(info.Sequence, offset))) gaps.TryAdd(group, (path, offset));
                 info.NoteEntries(group, entries[^1].Index);
                 break;
             case WalRecordType.HardState:
@@ -113,14 +107,12 @@ internal static class WalRecovery
                 if (marker.ReplacesLog)
                 {
                     log.ResetTo(marker.Snapshot.Index, marker.Snapshot.Term);
-                    locations.Clear();
                     CloseGap(gaps, group, log, marker.Snapshot.Index);
                 }
                 break;
             case WalRecordType.Compaction:
                 var (index, term) = WalRecordDecoder.ReadCompaction(payload);
                 log.ApplyCompactionPoint(index, term);
-                locations.CompactTo(log.Base.Index);
                 CloseGap(gaps, group, log, index);
                 break;
         }
