@@ -271,4 +271,50 @@ function C.done(summary, latency, requests)
   io.write(line, "\n")
 end
 
+---------------------------------------------------------------------------------------------
+-- Installs wrk's entry points for BENCH_OP. A system script passes what differs between systems:
+--   put(i, value)            request writing `value` (a values entry: .raw, and .b64 unless preloading)
+--   read(i, stale)           request reading key i (stale: answered by the contacted member alone)
+--   read_ok(status, body)    whether a read found its preloaded key
+--   cas(i, version, value)   request writing `value` if key i is still at `version`
+--   cas_answer(status, body) succeeded, version now; nil for an unexpected answer
+--   put_version(status, body) the version an acknowledged put wrote, or nil
+function C.serve(system)
+  setup, init, done = C.setup, C.init, C.done
+  local pending -- cas: the key index of the one outstanding request on this thread
+
+  if C.op == "put" then
+    request = function() return system.put(C.random_key(), C.next_value()) end
+    response = function(status) C.count(status == 200) end
+
+  elseif C.op == "get" or C.op == "stale_get" then
+    local stale = C.op == "stale_get"
+    request = function() return system.read(C.random_key(), stale) end
+    response = function(status, _, body) C.count(system.read_ok(status, body)) end
+
+  elseif C.op == "cas" then
+    request = function()
+      pending = C.random_owned_key()
+      return system.cas(pending, versions[pending] or 0, C.next_value())
+    end
+    response = function(status, _, body)
+      local succeeded, version
+      if pending ~= nil then succeeded, version = system.cas_answer(status, body) end
+      if succeeded == nil then bad = bad + 1 else C.cas_answer(pending, succeeded, version) end
+      pending = nil
+    end
+
+  elseif C.op == "preload" then
+    request = function()
+      local i = C.preload_index()
+      if i == nil then return system.read(0, true) end -- slice done: a harmless read
+      return system.put(i, { raw = C.preload_value(i) })
+    end
+    response = function(status, _, body) C.preload_answer(system.put_version(status, body)) end
+
+  else
+    error("unknown BENCH_OP " .. C.op)
+  end
+end
+
 return C

@@ -23,56 +23,24 @@ local function path(i)
   return p
 end
 
-local function put_request(i, value)
-  return wrk.format("PUT", path(i), octets, value)
-end
+C.serve {
+  put = function(i, value) return wrk.format("PUT", path(i), octets, value.raw) end,
 
-setup = C.setup
-init = C.init
-done = C.done
+  read = function(i, stale) return wrk.format("GET", path(i) .. (stale and "?consistency=stale" or ""), plain) end,
 
-local pending -- cas: the key index of the one outstanding request on this thread
+  read_ok = function(status, body) return status == 200 and #body == C.VALUE_BYTES end,
 
-if C.op == "put" then
-  request = function() return put_request(C.random_key(), C.next_value().raw) end
-  response = function(status) C.count(status == 200) end
+  cas = function(i, version, value)
+    local condition = { ["Content-Type"] = "application/octet-stream", ["If-Match"] = '"' .. version .. '"' }
+    return wrk.format("PUT", path(i), condition, value.raw)
+  end,
 
-elseif C.op == "get" or C.op == "stale_get" then
-  local suffix = C.op == "stale_get" and "?consistency=stale" or ""
-  request = function() return wrk.format("GET", path(C.random_key()) .. suffix, plain) end
-  response = function(status, _, body)
-    C.count(status == 200 and #body == C.VALUE_BYTES)
-  end
+  -- 412 carries currentVersion, so a failed compare re-learns the version.
+  cas_answer = function(status, body)
+    if status == 200 then return true, tonumber(body:match('"version":(%d+)')) end
+    if status == 412 then return false, tonumber(body:match('"currentVersion":(%d+)')) end
+    return nil
+  end,
 
-elseif C.op == "cas" then
-  request = function()
-    pending = C.random_owned_key()
-    local condition = { ["Content-Type"] = "application/octet-stream",
-                        ["If-Match"] = '"' .. (versions[pending] or 0) .. '"' }
-    return wrk.format("PUT", path(pending), condition, C.next_value().raw)
-  end
-  response = function(status, _, body)
-    if pending == nil then bad = bad + 1; return end
-    if status == 200 then
-      C.cas_answer(pending, true, tonumber(body:match('"version":(%d+)')))
-    elseif status == 412 then
-      C.cas_answer(pending, false, tonumber(body:match('"currentVersion":(%d+)')))
-    else
-      bad = bad + 1
-    end
-    pending = nil
-  end
-
-elseif C.op == "preload" then
-  request = function()
-    local i = C.preload_index()
-    if i == nil then return wrk.format("GET", path(0) .. "?consistency=stale", plain) end -- slice done: a harmless read
-    return put_request(i, C.preload_value(i))
-  end
-  response = function(status, _, body)
-    C.preload_answer(status == 200 and body:match('"version":(%d+)') or nil)
-  end
-
-else
-  error("unknown BENCH_OP " .. C.op)
-end
+  put_version = function(status, body) return status == 200 and body:match('"version":(%d+)') or nil end,
+}
