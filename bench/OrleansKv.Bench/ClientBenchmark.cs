@@ -24,7 +24,7 @@ internal static class ClientBenchmark
         KvClient client;
         try
         {
-            client = await KvClient.ConnectAsync(new KvClientOptions { Seeds = options.Seeds }).ConfigureAwait(false);
+            client = await KvClient.ConnectAsync(new KvClientOptions { Gateways = options.Gateways }).ConfigureAwait(false);
         }
         catch (UnavailableException e)
         {
@@ -36,7 +36,7 @@ internal static class ClientBenchmark
         {
             var invariant = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(invariant,
-                $"Client benchmark: seeds {string.Join(",", options.Seeds)}, {options.Keys:N0} keys of {BenchKey.Length} B, "
+                $"Client benchmark: gateways {string.Join(",", options.Gateways)}, {options.Keys:N0} keys of {BenchKey.Length} B, "
                 + $"{options.ValueBytes} B values, {options.Seconds:0.###} s per run after a 1 s warm-up, {Environment.ProcessorCount} cores"));
 
             // Indexed by key number: the version each key was last seen at, for CAS.

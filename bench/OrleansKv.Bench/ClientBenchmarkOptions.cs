@@ -6,14 +6,14 @@ namespace OrleansKv.Bench;
 internal sealed record ClientBenchmarkOptions
 {
     public const string Usage =
-        "OrleansKv.Bench client [--seeds HOST:PORT,...] [--callers 1,64] [--seconds 10] [--keys 100000]\n"
+        "OrleansKv.Bench client [--gateways HOST:PORT,...] [--callers 1,64] [--seconds 10] [--keys 100000]\n"
         + "                       [--value-bytes 100] [--ops put,get,stale_get,cas] [--no-preload] [--json OUT.json]";
 
     // A wider key space would make the per-key version table (8 bytes a key) the benchmark's main cost.
     private const int MaxKeys = 100_000_000;
     private const int MaxCallers = 100_000;
 
-    public IReadOnlyList<string> Seeds { get; private init; } = ["127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003"];
+    public IReadOnlyList<string> Gateways { get; private init; } = ["127.0.0.1:30001", "127.0.0.1:30002", "127.0.0.1:30003"];
     public IReadOnlyList<int> Callers { get; private init; } = [1, 64];
     public double Seconds { get; private init; } = 10;
     public int Keys { get; private init; } = 100_000;
@@ -43,9 +43,9 @@ internal sealed record ClientBenchmarkOptions
             var value = args[++i];
             switch (name)
             {
-                case "--seeds":
-                    if (!TryParseSeeds(value, out var seeds, out error)) return null;
-                    options = options with { Seeds = seeds };
+                case "--gateways":
+                    if (!TryParseGateways(value, out var gateways, out error)) return null;
+                    options = options with { Gateways = gateways };
                     break;
                 case "--callers":
                     if (!TryParseCallers(value, out var callers, out error)) return null;
@@ -99,8 +99,8 @@ internal sealed record ClientBenchmarkOptions
         return options;
     }
 
-    private static bool TryParseSeeds(string text, out IReadOnlyList<string> seeds, out string error) =>
-        TryParseList(text, "--seeds", "host:port pairs", "host:port", distinct: false, IsHostPort, out seeds, out error);
+    private static bool TryParseGateways(string text, out IReadOnlyList<string> gateways, out string error) =>
+        TryParseList(text, "--gateways", "host:port pairs", "host:port", distinct: false, IsHostPort, out gateways, out error);
 
     private static bool TryParseCallers(string text, out IReadOnlyList<int> callers, out string error) =>
         TryParseList(text, "--callers", $"whole numbers from 1 to {MaxCallers}", "count", distinct: false,

@@ -9,7 +9,7 @@ using OrleansKv.Client;
 namespace OrleansKv.Api;
 
 /// <summary>
-/// The HTTP gateway: GET/PUT/DELETE /v1/kv/{key} and POST ?op=append, on top of the client
+/// The HTTP gateway: GET/HEAD/PUT/DELETE /v1/kv/{key} and POST ?op=append, on top of the client
 /// library. Values are raw bytes; versions are ETags; conditions are HTTP's conditional headers.
 /// </summary>
 public static class KvApiEndpoints
@@ -29,11 +29,12 @@ public static class KvApiEndpoints
 
         const string route = "/v1/kv/{**key}";
         app.MapGet(route, GetAsync).WithName("GetKey").WithSummary("Read a key's value; ETag is its version. ?consistency=stale reads any replica.");
+        app.MapMethods(route, [HttpMethods.Head], GetAsync).WithName("HeadKey").WithSummary("As GET, without the body: the status, the ETag and the value's length.");
         app.MapPut(route, PutAsync).WithName("PutKey").WithSummary("Write a key's value (raw body). Conditions: If-Match, If-None-Match: *, X-Kv-If-Value.");
         app.MapPost(route, PostAsync).WithName("AppendKey").WithSummary("?op=append: append the body to the key's value, with the same conditions as PUT.");
         app.MapDelete(route, DeleteAsync).WithName("DeleteKey").WithSummary("Delete a key: 204 if it existed, 404 if not.");
         app.Map(route, (HttpContext context) => Problems.Create(StatusCodes.Status405MethodNotAllowed, "method_not_allowed",
-                $"{context.Request.Method} is not supported on /v1/kv/{{key}}; use GET, PUT, POST ?op=append or DELETE"))
+                $"{context.Request.Method} is not supported on /v1/kv/{{key}}; use GET, HEAD, PUT, POST ?op=append or DELETE"))
             .WithOrder(1).ExcludeFromDescription();
 
         app.MapGet("/v1/cluster", ClusterAsync).WithName("Cluster").WithSummary("The cluster as the gateway sees it: silos, groups, their replicas, slot ranges and leaders.");

@@ -1,15 +1,16 @@
 using OrleansKv.Api;
 using OrleansKv.Client;
 
-// The gateway on its own, in front of a cluster: --seeds host:port[,host:port] [--cluster name] [--urls http://127.0.0.1:8080]
+// The gateway on its own, in front of a cluster, as an Orleans client:
+//   --gateways host:port[,host:port] (the silos' Orleans gateway endpoints) [--cluster id] [--urls http://127.0.0.1:8080]
 var builder = WebApplication.CreateBuilder(args);
-var seeds = (builder.Configuration["seeds"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-if (seeds.Length == 0)
+var gateways = (builder.Configuration["gateways"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+if (gateways.Length == 0)
 {
-    Console.Error.WriteLine("orleanskv gateway: --seeds host:port[,host:port] is required");
+    Console.Error.WriteLine("orleanskv gateway: --gateways host:port[,host:port] is required");
     return 2;
 }
-var client = await KvClient.ConnectAsync(new KvClientOptions { Seeds = seeds, ClusterName = builder.Configuration["cluster"] ?? "orleanskv" });
+var client = await KvClient.ConnectAsync(new KvClientOptions { Gateways = gateways, ClusterId = builder.Configuration["cluster"] ?? "orleanskv" });
 builder.Services.AddSingleton<IKvClient>(client);
 builder.Services.AddKvApi(new KvApiOptions());
 var app = builder.Build();

@@ -1,8 +1,10 @@
+using OrleansKv.Grains;
+
 namespace OrleansKv.Client;
 
 /// <summary>
-/// The cluster client: every KV operation of an OrleansKv cluster, routed to the silo that leads
-/// the key's group. Writes carry (client id, sequence) and are retried with the same pair after a
+/// Every KV operation of an OrleansKv cluster, sent as a grain call to the replica that leads the
+/// key's group. Writes carry (client id, sequence) and are retried with the same pair after a
 /// timeout or a failover, so a retried write applies once.
 /// </summary>
 public interface IKvClient : IAsyncDisposable
@@ -20,7 +22,7 @@ public interface IKvClient : IAsyncDisposable
     /// <summary>Deletes the key; true if it existed.</summary>
     Task<bool> DeleteAsync(ReadOnlyMemory<byte> key, WriteCondition condition = default, CancellationToken cancellationToken = default);
 
-    /// <summary>Silos, groups, placement and the leaders as the cluster last reported them.</summary>
+    /// <summary>Silos, groups, their replicas and slots, and the leaders, as a silo of the cluster reports them.</summary>
     Task<ClusterView> GetClusterViewAsync(CancellationToken cancellationToken = default);
 }
 
@@ -49,11 +51,3 @@ public readonly record struct WriteCondition(WriteConditionKind Kind, ulong Expe
     public static WriteCondition IfNotExists => new(WriteConditionKind.MustNotExist, 0, default);
     public static WriteCondition IfValue(ReadOnlyMemory<byte> value) => new(WriteConditionKind.ValueEquals, 0, value);
 }
-
-/// <summary>The cluster as a silo described it.</summary>
-public sealed record ClusterView(string Cluster, IReadOnlyList<SiloView> Silos, IReadOnlyList<GroupView> Groups);
-
-public sealed record SiloView(ulong Id, string Address, string HttpUrl);
-
-/// <param name="Leader">The leader's silo id, 0 if none is known.</param>
-public sealed record GroupView(uint Id, IReadOnlyList<ulong> Replicas, ulong Leader, int SlotStart, int SlotEnd);

@@ -1,335 +1,187 @@
-using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
 using OrleansKv.Contracts;
-using OrleansKv.Grains.Kv;
-using OrleansKv.Grains.Runtime;
-using OrleansKv.Grains.Storage;
+using OrleansKv.Grains.Placement;
 using OrleansKv.Raft;
+using OrleansKv.Replica;
+using OrleansKv.Replica.Hosting;
+using OrleansKv.Replica.Kv;
+using OrleansKv.Replica.Storage;
 
 namespace OrleansKv.Grains;
 
 /// <summary>
-/// One replica of one Raft group: the actor shell around a <see cref="RaftNode"/> and the group's
-/// <see cref="KvStateMachine"/>. The runtime calls its public methods as turns, one at a time
-/// (a mailbox per activation); the grain never blocks and takes no locks.
+/// The Orleans shell of one replica: it activates on the silo the replica is named after, opens
+/// the replica's durable state there, and drives an Orleans-free <see cref="RaftPeer"/> with
+/// what Orleans provides: grain calls in (Raft messages, client requests), one-way grain calls
+/// out (one batch per destination per Ready), and a grain timer for ticks.
 /// </summary>
 /// <remarks>
-/// Each turn ends in <see cref="Flush"/>, which follows the core's shell contract: take a Ready,
-/// hand its durable part to the storage provider, and only when that is fsynced send its
-/// messages, apply its committed entries, answer reads, and Advance. While a write is being made
-/// durable the grain keeps taking turns; proposals arriving meanwhile collect in the core's log
-/// and go out together in the next Ready (group commit falls out of the fsync latency).
+/// Reentrant: a client request returns a task the peer completes turns later, when its entry is
+/// applied; a non-reentrant grain would hold every other call (the followers' acknowledgements
+/// among them) until then. Each call still runs as one uninterrupted turn, because no method
+/// awaits. Work the peer schedules for itself (a storage write became durable) is queued on the
+/// activation's own scheduler, so it too runs as a turn of this grain. A turn that throws
+/// stops the process: the Raft node may be between a Ready and its Advance, and carrying on
+/// could break the durability rules.
 /// </remarks>
-public sealed class RaftPeerGrain
+[ReplicaPlacement, Immovable, KeepAlive, Reentrant]
+internal sealed class RaftPeerGrain(
+    IStorageProvider storage,
+    ClusterLayout layout,
+    LocalPeers localPeers,
+    RaftTrafficGate gate,
+    ActiveReplicas activeReplicas,
+    IOptions<RaftPeerGrainOptions> options,
+    TimeProvider clock,
+    ILocalSiloDetails silo,
+    ILogger<RaftPeerGrain> logger) : Grain, IRaftPeerGrain, IPeerHost, IRaftTransport
 {
-    private readonly PeerGrainOptions _options;
-    private readonly IRaftGroupStore _store;
-    private readonly IRaftTransport _transport;
-    private readonly IGrainContext _context;
-    private readonly RaftNode _node;
-    private readonly KvStateMachine _stateMachine;
-    private readonly PendingRequests _pending = new();
-    private Ready? _inFlight;
-    private long _ticks;
-    private ulong _lastSnapshotIndex;
-    private bool _snapshotInFlight;
+    private RaftPeer _peer = null!;
+    private uint _group;
+    private string _replica = "";
+    private IGrainTimer? _timer;
 
-    public RaftPeerGrain(PeerGrainOptions options, IRaftGroupStore store, IRaftTransport transport, IGrainContext context, Random random)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _options = options;
-        _store = store;
-        _transport = transport;
-        _context = context;
-        _stateMachine = new KvStateMachine(options.Limits);
-        // The state machine lives in memory: rebuild it from the latest snapshot, and the core
-        // replays the committed entries after it.
-        var snapshot = store.Snapshot;
-        if (!snapshot.IsEmpty) _stateMachine.RestoreSnapshot(snapshot.Metadata.Index, snapshot.Data);
-        _lastSnapshotIndex = snapshot.Metadata.Index;
-        _node = new RaftNode(options.ToRaftOptions(snapshot.Metadata.Index, random), store);
-    }
+        if (!PeerKey.TryParse(this.GetGrainId(), out _group, out _replica))
+            throw new InvalidOperationException($"{this.GetGrainId()} is not a replica's grain id");
+        var group = layout.Group(_group) ?? throw new InvalidOperationException($"group {_group} is not in the cluster layout");
+        if (!group.Replicas.Contains(_replica))
+            throw new InvalidOperationException($"group {_group} has no replica named {_replica} (replicas: {string.Join(", ", group.Replicas)})");
 
-    public uint GroupId => _options.GroupId;
-
-    /// <summary>The leader this replica last heard of (a silo id), 0 if none. Safe to read from any thread.</summary>
-    public ulong KnownLeader => Volatile.Read(ref _knownLeader);
-    private ulong _knownLeader;
-
-    public bool IsLeader => _node.Role == RaftRole.Leader;
-
-    public ulong Term => _node.Term;
-
-    public ulong AppliedIndex => _stateMachine.AppliedIndex;
-
-    internal KvStateMachine StateMachine => _stateMachine;
-
-    internal RaftNode Node => _node;
-
-    // ------------------------------------------------------------------ turns
-
-    /// <summary>A grain-timer tick: drives elections, heartbeats and request deadlines.</summary>
-    public void OnTick()
-    {
-        _ticks++;
-        _node.Tick();
-        _pending.ExpireBefore(_ticks);
-        Flush();
-    }
-
-    /// <summary>A grain call from a peer of the same group on another silo.</summary>
-    public void OnRaftMessage(Message message)
-    {
-        _node.Step(message);
-        Flush();
-    }
-
-    /// <summary>A client request routed to this replica; <paramref name="reply"/> is called exactly once.</summary>
-    public void OnClientRequest(KvRequest request, Action<KvResponse> reply)
-    {
-        HandleClientRequest(request, reply);
-        Flush();
-    }
-
-    /// <summary>On shutdown: if this replica leads, hand leadership to the most up-to-date voter. True if a transfer started.</summary>
-    public bool TransferLeadershipAway()
-    {
-        if (_node.Role != RaftRole.Leader) return false;
-        ulong best = 0, bestMatch = 0;
-        foreach (var (peer, progress) in _node.Progress)
+        var settings = options.Value;
+        var tickMs = Math.Max(1, (int)settings.TickPeriod.TotalMilliseconds);
+        var peerOptions = new PeerOptions
         {
-            if (peer == _node.Id || progress.IsLearner || !_node.CurrentMembership.IsVoter(peer)) continue;
-            if (best == 0 || progress.Match > bestMatch) { best = peer; bestMatch = progress.Match; }
-        }
-        if (best == 0) return false;
-        var result = _node.TransferLeadership(best);
-        Flush();
-        return !result.IsDropped;
+            GroupId = _group,
+            ReplicaId = ReplicaId.Of(_replica),
+            InitialVoters = group.VoterIds,
+            ReplicaNames = layout.NamesById,
+            ElectionTicks = settings.ElectionTicks,
+            RequestTimeoutTicks = Math.Max(1, (int)settings.RequestTimeout.TotalMilliseconds / tickMs),
+            SnapshotEveryEntries = settings.SnapshotEveryEntries,
+            Limits = new KvLimits { MaxKeyBytes = settings.MaxKeyBytes, MaxValueBytes = settings.MaxValueBytes },
+        };
+        // The provider recovered every group when the silo started; opening a group is in memory.
+        _peer = new RaftPeer(peerOptions, storage.OpenGroup(_group), this, this, new Random());
+        _timer = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(settings.TickPeriod, settings.TickPeriod) { Interleave = true, KeepAlive = true });
+        localPeers.Add(_group, _peer);
+        logger.LogInformation("replica {Replica} of group {Group} activated (term {Term}, applied {Applied})", _replica, _group, _peer.Term, _peer.AppliedIndex);
+        return Task.CompletedTask;
     }
 
-    // ------------------------------------------------------------------ client requests
-
-    private void HandleClientRequest(KvRequest request, Action<KvResponse> reply)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_stateMachine.Validate(request) is { } invalid) { reply(invalid); return; }
+        _timer?.Dispose();
+        localPeers.Remove(_group, _peer);
+        logger.LogInformation("replica {Replica} of group {Group} deactivated: {Reason}", _replica, _group, reason);
+        return Task.CompletedTask;
+    }
 
-        if (request.Operation == KvOperation.Get && request.Consistency == ReadConsistency.Stale)
-        {
-            var answer = _stateMachine.Read(request);
-            answer.Stale = true;
-            reply(answer);
-            return;
-        }
-        if (_node.Role != RaftRole.Leader) { reply(NotLeader()); return; }
+    // ------------------------------------------------------------------ grain calls in
 
-        // Requests are not proposed one by one: the ones already waiting in the mailbox join them,
-        // and a turn posted behind those proposes every write as one batch of entries and asks one
-        // ReadIndex for every read (one AppendEntries and one heartbeat round per batch, not per request).
-        var deadline = _ticks + _options.RequestTimeoutTicks;
-        if (request.Operation == KvOperation.Get) _bufferedReads.Add(new ClientCall(request, reply, deadline));
-        else _bufferedWrites.Add(new ClientCall(request, reply, deadline));
-        if (!_batchPosted)
+    public Task Deliver(Message[] messages)
+    {
+        if (!gate.IsIsolated) RunTurn(() => _peer.OnRaftMessages(messages));
+        return Task.CompletedTask;
+    }
+
+    public Task<KvResponse> Execute(KvRequest request)
+    {
+        // Completed by the peer, on a later turn, exactly once.
+        var answer = new TaskCompletionSource<KvResponse>();
+        RunTurn(() => _peer.OnClientRequest(request, response => answer.TrySetResult(response)));
+        return answer.Task;
+    }
+
+    public Task<PeerStatus> GetStatus()
+    {
+        var leader = _peer.KnownLeader;
+        return Task.FromResult(new PeerStatus(_group, _replica, leader == 0 ? "" : layout.NameOf(leader) ?? "", _peer.IsLeader, _peer.Term, _peer.AppliedIndex, silo.Name));
+    }
+
+    public Task<bool> TransferLeadershipAway()
+    {
+        var started = false;
+        RunTurn(() => started = _peer.TransferLeadershipAway());
+        return Task.FromResult(started);
+    }
+
+    private Task Tick(CancellationToken cancellationToken)
+    {
+        RunTurn(_peer.OnTick);
+        return Task.CompletedTask;
+    }
+
+    // ------------------------------------------------------------------ what the peer asks of its host
+
+    public void Send(uint group, IReadOnlyList<Message> messages)
+    {
+        if (gate.IsIsolated) return;
+        // One call per destination: a Ready usually holds one message per follower, sometimes more.
+        for (var i = 0; i < messages.Count; i++)
         {
-            _batchPosted = true;
-            _context.Post(ProposeBuffered);
+            var to = messages[i].To;
+            if (IndexOfDestination(messages, to) < i) continue; // this destination's batch went out already
+            var batch = new List<Message>();
+            for (var j = i; j < messages.Count; j++) if (messages[j].To == to) batch.Add(messages[j]);
+            if (layout.NameOf(to) is not { } replica || !activeReplicas.IsActive(replica)) continue;
+            try
+            {
+                // One-way: no answer, no timeout; a call Orleans cannot deliver is a lost message.
+                _ = GrainFactory.Peer(group, replica).Deliver([.. batch]);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                logger.LogDebug(e, "group {Group}: could not send to {Replica}", group, replica);
+            }
         }
     }
 
-    private readonly List<ClientCall> _bufferedWrites = [];
-    private readonly List<ClientCall> _bufferedReads = [];
-    private readonly List<byte[]> _commands = [];
-    private bool _batchPosted;
-
-    private void ProposeBuffered()
+    private static int IndexOfDestination(IReadOnlyList<Message> messages, ulong to)
     {
-        _batchPosted = false;
-        if (_bufferedWrites.Count > 0) ProposeWrites();
-        if (_bufferedReads.Count > 0) RequestReadIndex();
-        Flush();
+        for (var i = 0; i < messages.Count; i++) if (messages[i].To == to) return i;
+        return -1;
     }
 
-    private void ProposeWrites()
+    public void Post(Action work) => GrainContext.Scheduler.QueueAction(() => RunTurn(work));
+
+    public void Offload<T>(Func<T> work, Action<T> then) => _ = Task.Run(() =>
     {
-        if (_node.Role != RaftRole.Leader)
-        {
-            // Leadership moved since the requests were buffered; nothing was proposed.
-            foreach (var write in _bufferedWrites) write.Reply(NotLeader());
-            _bufferedWrites.Clear();
-            return;
-        }
-        var proposedAt = _context.UtcNowMilliseconds;
-        foreach (var write in _bufferedWrites)
-            _commands.Add(new KvCommand { Request = write.Request, ProposedAtUnixMs = proposedAt }.ToByteArray());
-        var result = _node.Propose(_commands);
-        for (var i = 0; i < _bufferedWrites.Count; i++)
-        {
-            var write = _bufferedWrites[i];
-            if (result.IsDropped) write.Reply(Refused(result));
-            else _pending.AddWrite(result.FirstIndex + (ulong)i, result.Term, write.Request, write.Reply, write.Deadline);
-        }
-        _bufferedWrites.Clear();
-        _commands.Clear();
-    }
-
-    private void RequestReadIndex()
-    {
-        var context = _pending.AddReads(_bufferedReads);
-        _bufferedReads.Clear();
-        if (_node.Role != RaftRole.Leader) { _pending.DropRead(context, NotLeader()); return; }
-        var read = _node.ReadIndex(BitConverter.GetBytes(context));
-        if (read.IsDropped) _pending.DropRead(context, Refused(read));
-    }
-
-    private KvResponse NotLeader()
-    {
-        var leader = _node.Leader;
-        return leader == 0 || leader == _node.Id
-            ? PendingRequests.Retry(KvStatus.Unavailable, $"group {GroupId} has no leader right now")
-            : new KvResponse { Status = KvStatus.NotLeader, LeaderHint = leader, Message = $"silo {leader} leads group {GroupId}" };
-    }
-
-    private KvResponse Refused(ProposalResult result) => result.Reason switch
-    {
-        DropReason.NotLeader or DropReason.NotMember when result.Leader != 0 && result.Leader != _node.Id =>
-            new KvResponse { Status = KvStatus.NotLeader, LeaderHint = result.Leader, Message = result.ToString() },
-        _ => PendingRequests.Retry(KvStatus.Unavailable, $"group {GroupId}: {result}"),
-    };
-
-    // ------------------------------------------------------------------ the Ready cycle
-
-    private void Flush()
-    {
-        if (_inFlight is not null || !_node.HasReady) return;
-        var ready = _node.GetReady();
-        _inFlight = ready;
-        // A leader's replication traffic does not wait for its own fsync: its disk write overlaps
-        // the followers' (the core counts the leader's copy only after Advance).
-        var sentEarly = ready.MessagesMayPrecedePersist;
-        if (sentEarly) Send(ready);
-        // Committed entries are durable on a quorum already, so they are applied (and answered)
-        // while this Ready's new entries are written, not one fsync later. The state machine is
-        // in memory: a crash before the write completes loses it all and rebuilds it from disk.
-        ApplyReady(ready);
-        var write = RaftWrite.From(ready);
-        if (!write.Sync)
-        {
-            // Nothing to wait for: at most a commit index, written without an fsync of its own.
-            if (!write.IsEmpty) _store.Persist(write, NoWait);
-            OnDurable(ready, sentEarly);
-            return;
-        }
-        _store.Persist(write, () => _context.Post(() => { OnDurable(ready, sentEarly); }));
-    }
-
-    private static readonly Action NoWait = () => { };
-
-    private void Send(Ready ready)
-    {
-        foreach (var message in ready.Messages)
-        {
-            _transport.Send(GroupId, message);
-            // Delivery is fire-and-forget; if the snapshot is lost the follower's rejection brings
-            // the leader back to probing and it sends the snapshot again.
-            if (message.Type == MessageType.InstallSnapshot) _node.ReportSnapshot(message.To, succeeded: true);
-        }
-    }
-
-    // The Ready's state is durable: now it is safe to send what depends on it (votes, acknowledgements).
-    private void OnDurable(Ready ready, bool sentEarly)
-    {
-        if (!sentEarly) Send(ready);
-        _inFlight = null;
-        _node.Advance(ready);
-        // Everything applied is durable here (applied entries come from this Ready or earlier ones).
-        MaybeSnapshot();
-        Flush();
-    }
-
-    private void ApplyReady(Ready ready)
-    {
-        if (ready.SoftState is { } soft) OnSoftState(soft);
-
-        if (ready.Snapshot is { } snapshot)
-        {
-            _stateMachine.RestoreSnapshot(snapshot.Metadata.Index, snapshot.Data);
-            _lastSnapshotIndex = snapshot.Metadata.Index;
-        }
-
-        foreach (var entry in ready.CommittedEntries) Apply(entry);
-
-        foreach (var read in ready.ReadStates)
-            _pending.ConfirmRead(BitConverter.ToUInt64(read.Context), read.Index);
-        foreach (var context in ready.DroppedReads)
-            _pending.DropRead(BitConverter.ToUInt64(context), NotLeader());
-        _pending.ServeReads(_stateMachine.AppliedIndex, _stateMachine.Read);
-    }
-
-    private void OnSoftState(SoftState soft)
-    {
-        Volatile.Write(ref _knownLeader, soft.Leader);
-        // A replica that stops leading cannot answer what it took on; clients retry at the new
-        // leader with the same (client, sequence), so a write that still commits applies once.
-        if (soft.Role != RaftRole.Leader && _pending.Count > 0) _pending.FailAll(NotLeader());
-    }
-
-    private void Apply(Entry entry)
-    {
-        if (entry.Type != EntryType.Normal || entry.Data.Length == 0)
-        {
-            _stateMachine.Skip(entry.Index);
-            return;
-        }
-        KvCommand command;
+        T result;
         try
         {
-            command = KvCommand.Parser.ParseFrom(entry.Data);
+            result = work();
         }
-        catch (InvalidProtocolBufferException)
+        catch (Exception e)
         {
-            // Only our own leaders propose, so this is corruption; skip it the same way on every replica.
-            _stateMachine.Skip(entry.Index);
-            _pending.CompleteWrite(entry.Index, entry.Term, PendingRequests.Retry(KvStatus.BadRequest, "undecodable command"));
-            return;
+            FailStop(e);
+            throw;
         }
-        var response = _stateMachine.Apply(entry.Index, command);
-        _pending.CompleteWrite(entry.Index, entry.Term, response);
+        Post(() => then(result));
+    });
+
+    public long UtcNowMilliseconds => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void RunTurn(Action turn)
+    {
+        try
+        {
+            turn();
+        }
+        catch (Exception e)
+        {
+            FailStop(e);
+            throw;
+        }
     }
 
-    // Compacts the log behind a snapshot of the state machine every SnapshotEveryEntries entries.
-    // The state is frozen on this turn (a shallow copy) and encoded off the turns: encoding the
-    // whole key space would otherwise stall every request of the group while it runs.
-    private void MaybeSnapshot()
+    private void FailStop(Exception e)
     {
-        var applied = _stateMachine.AppliedIndex;
-        if (_snapshotInFlight || applied < _lastSnapshotIndex + SnapshotInterval) return;
-        if (!_node.TryGetTerm(applied, out var term)) return;
-        var membership = _node.MembershipAt(applied);
-        var prepare = _stateMachine.PrepareSnapshot();
-        var store = _store;
-        _snapshotInFlight = true;
-        _lastSnapshotIndex = applied;
-        // Off the turns: encode straight into the provider (a file, for the file provider); the
-        // turn after only records it.
-        _context.Offload(() =>
-        {
-            var encoding = prepare();
-            return store.StageSnapshot(new SnapshotMetadata(applied, term, membership), encoding.Length, encoding.WriteTo);
-        }, SaveSnapshot);
-    }
-
-    // Replicas of a group apply the same entries at about the same time; an interval that differs
-    // by silo keeps them from all writing a snapshot of the whole key space at once on a shared disk.
-    private ulong SnapshotInterval => _options.SnapshotEveryEntries + _options.SnapshotEveryEntries * (_options.SiloId % 4) / 8;
-
-    private void SaveSnapshot(Snapshot snapshot)
-    {
-        var index = snapshot.Metadata.Index;
-        // Meanwhile the log may have been replaced by a newer snapshot from the leader: then this one is moot.
-        if (index <= _store.SnapshotMetadata.Index || !_node.TryGetTerm(index, out var term) || term != snapshot.Metadata.Term
-            || index > _store.LastIndex)
-        {
-            _snapshotInFlight = false;
-            return;
-        }
-        var compactTo = index > _options.EntriesKeptAfterSnapshot ? index - _options.EntriesKeptAfterSnapshot : 0;
-        _store.SaveSnapshot(snapshot, compactTo, () => _context.Post(() => _snapshotInFlight = false));
+        logger.LogCritical(e, "replica {Replica} of group {Group}: a turn failed; stopping the process", _replica, _group);
+        Environment.FailFast($"replica {_replica} of group {_group}: a turn failed: {e}");
     }
 }

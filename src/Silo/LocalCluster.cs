@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using OrleansKv.Silo.Configuration;
 
 namespace OrleansKv.Silo;
 
 /// <summary>
-/// `local`: starts a cluster of silos on 127.0.0.1, one child process each, with file storage
-/// under a data folder. Running it again restarts the same cluster with its data. Ctrl-C stops
-/// every silo gracefully (SIGTERM: each hands over leadership, then exits).
+/// `local`: starts a cluster of Orleans silos on 127.0.0.1, one child process each, with file
+/// storage under a data folder and the embedded membership table in data/cluster (no external
+/// server; any silo may be killed). Running it again restarts the same cluster with its data.
+/// Ctrl-C stops every silo gracefully (SIGTERM: each hands over leadership, then exits).
 /// </summary>
 internal static class LocalCluster
 {
@@ -15,23 +15,20 @@ internal static class LocalCluster
     {
         var silos = IntFlag(args, "--silos", 3);
         var groups = IntFlag(args, "--groups", 2);
-        var basePort = IntFlag(args, "--base-port", 7001);
+        var siloBasePort = IntFlag(args, "--silo-base-port", 11111);
+        var gatewayBasePort = IntFlag(args, "--gateway-base-port", 30001);
         var httpBasePort = IntFlag(args, "--http-base-port", 8081);
         var data = Path.GetFullPath(StringFlag(args, "--data", "data"));
 
-        var endpoints = Enumerable.Range(1, silos).Select(i => new SiloEndpoint
-        {
-            Id = (ulong)i,
-            Address = $"127.0.0.1:{basePort + i - 1}",
-            HttpUrl = $"http://127.0.0.1:{httpBasePort + i - 1}",
-        }).ToList();
-        var silosFlag = SiloCommandLine.FormatSilos(endpoints);
+        var endpoints = Enumerable.Range(1, silos).Select(i => new LocalSilo(
+            $"silo{i}", siloBasePort + i - 1, gatewayBasePort + i - 1, $"http://127.0.0.1:{httpBasePort + i - 1}")).ToList();
+        var names = string.Join(',', endpoints.Select(e => e.Name));
 
-        Console.WriteLine($"Starting {silos} silos ({groups} data groups), data in {data}");
+        Console.WriteLine($"Starting {silos} Orleans silos ({groups} data groups), data in {data}");
         var children = new List<Process>();
         foreach (var silo in endpoints)
         {
-            var process = StartSilo(silo.Id, silosFlag, Path.Combine(data, $"silo{silo.Id}"), groups);
+            var process = StartSilo(silo, names, data, groups);
             children.Add(process);
         }
 
@@ -44,7 +41,8 @@ internal static class LocalCluster
         {
             var gateway = endpoints[0].HttpUrl;
             Console.WriteLine();
-            Console.WriteLine($"OrleansKv is up. Gateways: {string.Join("  ", endpoints.Select(e => e.HttpUrl))}");
+            Console.WriteLine($"OrleansKv is up. HTTP gateways: {string.Join("  ", endpoints.Select(e => e.HttpUrl))}");
+            Console.WriteLine($"Orleans gateways (for the client library): {string.Join(",", endpoints.Select(e => $"127.0.0.1:{e.GatewayPort}"))}");
             Console.WriteLine("Try:");
             Console.WriteLine($"  curl -i -X PUT --data-binary 'hello' {gateway}/v1/kv/greeting");
             Console.WriteLine($"  curl -i {gateway}/v1/kv/greeting");
@@ -69,26 +67,34 @@ internal static class LocalCluster
         return ready ? 0 : 1;
     }
 
-    private static Process StartSilo(ulong id, string silosFlag, string dataDirectory, int groups)
+    /// <summary>One silo of the local cluster: its name and ports.</summary>
+    private sealed record LocalSilo(string Name, int SiloPort, int GatewayPort, string HttpUrl);
+
+    private static Process StartSilo(LocalSilo silo, string names, string data, int groups)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var self = Environment.ProcessPath ?? "dotnet";
         start.FileName = self;
         // Under `dotnet OrleansKv.Silo.dll` the process is dotnet itself: pass the assembly too.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(LocalCluster).Assembly.Location);
-        foreach (var arg in new[] { "--id", id.ToString(), "--silos", silosFlag, "--data", dataDirectory, "--groups", groups.ToString() })
+        foreach (var arg in new[]
+                 {
+                     "--name", silo.Name, "--silos", names, "--groups", groups.ToString(),
+                     "--silo-port", silo.SiloPort.ToString(), "--gateway-port", silo.GatewayPort.ToString(), "--http", silo.HttpUrl,
+                     "--data", Path.Combine(data, silo.Name), "--membership", Path.Combine(data, "cluster"),
+                 })
             start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__OrleansKv"] = "Information";
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start silo {id}");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.WriteLine($"[silo {id}] {e.Data}"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[silo {id}] {e.Data}"); };
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {silo.Name}");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.WriteLine($"[{silo.Name}] {e.Data}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{silo.Name}] {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
 
-    private static async Task<bool> WaitReadyAsync(List<SiloEndpoint> endpoints, List<Process> children, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<bool> WaitReadyAsync(List<LocalSilo> endpoints, List<Process> children, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using OrleansKv.Grains.Storage;
+using OrleansKv.Replica.Storage;
 using OrleansKv.Raft;
 using OrleansKv.Storage.Wal;
 
@@ -22,6 +22,8 @@ internal sealed class FileGroupStore : IRaftGroupStore
     private readonly GroupLog _log;
     private readonly WalWriter _writer;
     private readonly long _maxCachedEntryBytes;
+
+    public bool IsBackedUp => _writer.IsOverBudget;
 
     // Indexes of local snapshots whose files were written by StageSnapshot and not yet saved.
     private readonly ConcurrentDictionary<ulong, bool> _staged = new();

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using OrleansKv.Grains.Storage;
+using OrleansKv.Replica.Storage;
 
 namespace OrleansKv.Storage;
 

@@ -38,7 +38,7 @@ public sealed class FailoverTests
                 var group = (uint)(round % 2 + 1);
                 var leader = await cluster.LeaderOfAsync(clients[0], group, TimeSpan.FromSeconds(30));
                 leader.Kill();
-                await WaitForProgressAsync(workers, 50, $"load to resume after killing silo {leader.Id}");
+                await WaitForProgressAsync(workers, 50, $"load to resume after killing {leader.Name}");
                 cluster.Start(leader);
                 await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
             }

@@ -18,12 +18,12 @@ public sealed class GracefulStopTests
         // Without a handover nobody would lead until an election timeout passed; with it, one of
         // the survivors already leads when the stopped process is gone.
         var survivors = cluster.Silos.Where(s => s.IsRunning).ToList();
-        var selfReportedLeaders = new List<ulong>();
+        var selfReportedLeaders = new List<string>();
         foreach (var silo in survivors)
         {
             using var view = JsonDocument.Parse(await cluster.Http.GetStringAsync($"{silo.HttpUrl}/v1/cluster"));
             var group = view.RootElement.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("id").GetUInt32() == 1);
-            if (group.GetProperty("leader").GetUInt64() == silo.Id) selfReportedLeaders.Add(silo.Id);
+            if (group.GetProperty("leader").GetString() == silo.Name) selfReportedLeaders.Add(silo.Name);
         }
         Assert.Single(selfReportedLeaders);
         Assert.Equal("v", Keys.Text((await client.GetAsync(Keys.Utf8("before-stop")))!.Value));

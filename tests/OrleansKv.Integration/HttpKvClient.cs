@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using OrleansKv.Client;
+using OrleansKv.Grains;
 
 namespace OrleansKv.Integration;
 

@@ -4,25 +4,29 @@ using System.Runtime.InteropServices;
 
 namespace OrleansKv.Integration;
 
-/// <summary>One silo as a real child process; the test that starts it stops it (by process id).</summary>
+/// <summary>One Orleans silo as a real child process on 127.0.0.1; the test that starts it stops it (by process id).</summary>
 internal sealed class SiloProcess : IDisposable
 {
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
 
-    public SiloProcess(ulong id, int port, int httpPort, string dataDirectory)
+    public SiloProcess(string name, int siloPort, int gatewayPort, int httpPort, string dataDirectory)
     {
-        Id = id;
-        Port = port;
+        Name = name;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
         HttpPort = httpPort;
         DataDirectory = dataDirectory;
     }
 
-    public ulong Id { get; }
-    public int Port { get; }
+    /// <summary>The silo's name, which is also the name of the replicas it hosts.</summary>
+    public string Name { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
     public int HttpPort { get; }
     public string DataDirectory { get; }
-    public string Address => $"127.0.0.1:{Port}";
+    /// <summary>The Orleans gateway endpoint, for the client library.</summary>
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
     public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
     public bool IsRunning => _process is { HasExited: false };
     public int? ProcessId => _process?.Id;
@@ -32,15 +36,19 @@ internal sealed class SiloProcess : IDisposable
 
     public void Start(string silosFlag, IEnumerable<string> extraArguments)
     {
-        if (IsRunning) throw new InvalidOperationException($"silo {Id} is already running");
+        if (IsRunning) throw new InvalidOperationException($"silo {Name} is already running");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(SiloAssemblyPath);
-        foreach (var arg in new[] { "--id", Id.ToString(), "--silos", silosFlag, "--data", DataDirectory })
+        foreach (var arg in new[]
+                 {
+                     "--name", Name, "--silos", silosFlag, "--data", DataDirectory,
+                     "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(), "--http", HttpUrl,
+                 })
             start.ArgumentList.Add(arg);
         foreach (var arg in extraArguments) start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__OrleansKv"] = "Information";
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start silo {Id}");
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start silo {Name}");
         _process.OutputDataReceived += (_, e) => Record(e.Data);
         _process.ErrorDataReceived += (_, e) => Record(e.Data);
         _process.BeginOutputReadLine();

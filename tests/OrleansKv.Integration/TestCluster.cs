@@ -3,8 +3,9 @@ using OrleansKv.Client;
 namespace OrleansKv.Integration;
 
 /// <summary>
-/// A cluster of real silo processes on 127.0.0.1 with free ports and file storage in a temp
-/// folder. Disposing kills every process it started and deletes the folder.
+/// A cluster of real Orleans silo processes on 127.0.0.1 with free ports, file storage and the
+/// embedded membership table in a temp folder. Disposing kills every process it started and
+/// deletes the folder.
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
@@ -16,7 +17,7 @@ internal sealed class TestCluster : IAsyncDisposable
         Silos = silos;
         Root = root;
         _extraArguments = extraArguments;
-        _silosFlag = string.Join(',', silos.Select(s => $"{s.Id}={s.Address}={s.HttpUrl}"));
+        _silosFlag = string.Join(',', silos.Select(s => s.Name));
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -27,18 +28,26 @@ internal sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(int silos = 3, int groups = 2, params string[] extraArguments)
     {
         var root = Path.Combine(Path.GetTempPath(), "orleanskv-it-" + Guid.NewGuid().ToString("N")[..8]);
-        var ports = FreePorts.Take(silos * 2);
+        var ports = FreePorts.Take(silos * 3);
         var processes = Enumerable.Range(0, silos)
-            .Select(i => new SiloProcess((ulong)(i + 1), ports[2 * i], ports[2 * i + 1], Path.Combine(root, $"silo{i + 1}")))
+            .Select(i => new SiloProcess($"silo{i + 1}", ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], Path.Combine(root, $"silo{i + 1}")))
             .ToList();
-        string[] arguments = ["--groups", groups.ToString(), "--tick-ms", "50", "--Silo:EnableTestFaults=true", .. extraArguments];
+        var clusterId = "it-" + Path.GetFileName(root);
+        string[] arguments =
+        [
+            "--groups", groups.ToString(), "--tick-ms", "50", "--Silo:EnableTestFaults=true", "--cluster", clusterId,
+            "--membership", Path.Combine(root, "cluster"), .. extraArguments,
+        ];
         var cluster = new TestCluster(processes, root, arguments);
         foreach (var silo in processes) cluster.Start(silo);
         await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return cluster;
     }
 
-    public SiloProcess Silo(ulong id) => Silos.Single(s => s.Id == id);
+    public SiloProcess Silo(string name) => Silos.Single(s => s.Name == name);
+
+    /// <summary>The Orleans cluster id the silos were started with (unique per test cluster).</summary>
+    public string ClusterId => "it-" + Path.GetFileName(Root);
 
     public void Start(SiloProcess silo) => silo.Start(_silosFlag, _extraArguments);
 
@@ -53,13 +62,14 @@ internal sealed class TestCluster : IAsyncDisposable
                 if (!response.IsSuccessStatusCode) return false;
             }
             return true;
-        }, timeout, "every silo to be ready\n" + string.Join("\n", Silos.Select(s => $"--- silo {s.Id}\n{s.RecentLog}")));
+        }, timeout, "every silo to be ready\n" + string.Join("\n", Silos.Select(s => $"--- {s.Name}\n{s.RecentLog}")));
     }
 
     public Task<KvClient> ConnectAsync(TimeSpan? operationTimeout = null) =>
         KvClient.ConnectAsync(new KvClientOptions
         {
-            Seeds = Silos.Select(s => s.Address).ToList(),
+            ClusterId = ClusterId,
+            Gateways = [.. Silos.Select(s => s.Gateway)],
             OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(20),
         }, CancellationToken.None);
 
@@ -69,7 +79,7 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             var view = await client.GetClusterViewAsync();
             var leader = view.Groups.Single(g => g.Id == group).Leader;
-            return leader != 0 && Silo(leader).IsRunning ? Silo(leader) : null;
+            return leader.Length > 0 && Silo(leader).IsRunning ? Silo(leader) : null;
         }, timeout, $"a leader of group {group}");
 
     public async ValueTask DisposeAsync()

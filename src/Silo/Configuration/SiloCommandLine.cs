@@ -2,47 +2,50 @@ using Microsoft.Extensions.Configuration;
 
 namespace OrleansKv.Silo.Configuration;
 
-/// <summary>Short flags for the common settings, and the compact --silos form.</summary>
+/// <summary>Short flags for the common settings, and the binding of the <c>Silo</c> section.</summary>
 public static class SiloCommandLine
 {
     public static readonly Dictionary<string, string> Switches = new()
     {
-        ["--id"] = "Silo:Id",
-        ["--cluster"] = "Silo:Cluster",
+        ["--name"] = "Silo:Name",
+        ["--cluster"] = "Silo:ClusterId",
         ["--address"] = "Silo:Address",
+        ["--silo-port"] = "Silo:SiloPort",
+        ["--gateway-port"] = "Silo:GatewayPort",
         ["--http"] = "Silo:HttpUrl",
         ["--data"] = "Silo:DataDirectory",
         ["--storage"] = "Silo:Storage",
+        ["--clustering"] = "Silo:Clustering",
+        ["--membership"] = "Silo:ClusteringDirectory",
+        ["--azure-table"] = "Silo:AzureTableConnectionString",
         ["--groups"] = "Silo:Groups",
         ["--replication"] = "Silo:ReplicationFactor",
         ["--tick-ms"] = "Silo:TickMilliseconds",
         ["--silos"] = "Silo:SilosList",
     };
 
-    /// <summary>Reads the "Silo" section; --silos "1=127.0.0.1:7001=http://127.0.0.1:8081,2=..." overrides Silo:Silos.</summary>
-    public static SiloOptions Bind(IConfiguration configuration)
+    /// <summary>Reads the "Silo" section; <c>--silos silo1,silo2,silo3</c> overrides Silo:Silos.</summary>
+    public static SiloSettings Bind(IConfiguration configuration)
     {
-        var options = new SiloOptions();
-        configuration.GetSection("Silo").Bind(options);
+        var settings = new SiloSettings();
+        configuration.GetSection("Silo").Bind(settings);
         var list = configuration["Silo:SilosList"];
-        if (!string.IsNullOrWhiteSpace(list)) options.Silos = ParseSilos(list);
-        options.Validate();
-        return options;
+        if (!string.IsNullOrWhiteSpace(list)) settings.Silos = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        // Orleans's own configuration convention (Orleans__ClusterId, ...) names the cluster too.
+        if (settings.ClusterId.Length == 0) settings.ClusterId = configuration["Orleans:ClusterId"] ?? "";
+        if (settings.ServiceId.Length == 0) settings.ServiceId = configuration["Orleans:ServiceId"] ?? "";
+        settings.Validate();
+        return settings;
     }
 
-    public static List<SiloEndpoint> ParseSilos(string list)
+    /// <summary>The value of --config, if given.</summary>
+    public static string? ConfigFile(string[] args)
     {
-        var silos = new List<SiloEndpoint>();
-        foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        for (var i = 0; i < args.Length; i++)
         {
-            var parts = item.Split('=', 3);
-            if (parts.Length < 2 || !ulong.TryParse(parts[0], out var id) || id == 0)
-                throw new FormatException($"--silos entry '{item}' is not id=host:port[=httpUrl]");
-            silos.Add(new SiloEndpoint { Id = id, Address = parts[1], HttpUrl = parts.Length > 2 ? parts[2] : "" });
+            if (args[i] == "--config" && i + 1 < args.Length) return args[i + 1];
+            if (args[i].StartsWith("--config=", StringComparison.Ordinal)) return args[i]["--config=".Length..];
         }
-        return silos;
+        return null;
     }
-
-    public static string FormatSilos(IEnumerable<SiloEndpoint> silos) =>
-        string.Join(',', silos.Select(s => $"{s.Id}={s.Address}={s.HttpUrl}"));
 }

@@ -69,22 +69,24 @@ internal sealed class WalWriter : IDisposable
     /// <summary>How many times a segment was fsynced (one per batch, plus one per open).</summary>
     internal long SyncCount => Interlocked.Read(ref _syncCount);
 
-    /// <summary>Queues a write; blocks while the queue holds more than the configured bytes.</summary>
+    /// <summary>
+    /// Queues a write and returns at once: callers are grain turns, which must never wait for a
+    /// disk. The queue's byte budget is enforced by the callers instead, through
+    /// <see cref="IsOverBudget"/> (a peer refuses new client writes while it is set).
+    /// </summary>
     public void Enqueue(PendingWrite write)
     {
         lock (_lock)
         {
-            ThrowIfUnusable();
-            // The writer thread itself never waits: a callback that writes would wait for itself.
-            if (Thread.CurrentThread != _thread)
-                while (_queuedBytes >= _maxQueuedBytes && _queue.Count > 0 && _failure is null && !_stopping)
-                    Monitor.Wait(_lock);
             ThrowIfUnusable();
             _queue.Add(write);
             _queuedBytes += write.Bytes;
             Monitor.PulseAll(_lock);
         }
     }
+
+    /// <summary>True while the writes queued and not yet taken by the writer exceed the configured bytes.</summary>
+    public bool IsOverBudget => Interlocked.Read(ref _queuedBytes) >= _maxQueuedBytes;
 
     /// <summary>Writes what is queued, runs its callbacks, then stops the writer.</summary>
     public void Dispose()
@@ -117,8 +119,7 @@ internal sealed class WalWriter : IDisposable
                 if (_queue.Count == 0) return;
                 batch = _queue;
                 _queue = [];
-                _queuedBytes = 0;
-                Monitor.PulseAll(_lock);
+                Interlocked.Exchange(ref _queuedBytes, 0);
             }
 
             List<string> obsoleteSnapshots;

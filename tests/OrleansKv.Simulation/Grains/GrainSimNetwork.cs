@@ -73,7 +73,7 @@ internal sealed class GrainSimNetwork(GrainSimulation sim)
             return;
         }
         sim.Trace.Message(TraceKind.Deliver, message);
-        target.Grain.OnRaftMessage(message);
+        target.Grain.OnRaftMessages([message]);
     }
 
     /// <summary>A client message: delayed, maybe lost, never partitioned.</summary>

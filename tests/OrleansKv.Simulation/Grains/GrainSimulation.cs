@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using OrleansKv.Contracts;
-using OrleansKv.Grains;
-using OrleansKv.Grains.Kv;
+using OrleansKv.Replica;
+using OrleansKv.Replica.Kv;
 using OrleansKv.Linearizability;
 using KvOperation = OrleansKv.Contracts.KvOperation;
 using OrleansKv.Raft;
@@ -9,7 +9,7 @@ using OrleansKv.Raft;
 namespace OrleansKv.Simulation.Grains;
 
 /// <summary>
-/// One seeded run of the real grains: <see cref="RaftPeerGrain"/>s with their
+/// One seeded run of the real grains: <see cref="RaftPeer"/>s with their
 /// <see cref="KvStateMachine"/> over the storage-provider seam, driven by the simulation's clock,
 /// network and disk instead of the silo's timers, sockets and files. The same kind of seeded fault
 /// schedule as the Raft-core simulation then checks sessions, conditional writes, snapshots and
@@ -33,7 +33,7 @@ public sealed class GrainSimulation
     private const int MaxQueuedEvents = 200_000;
 
     private readonly List<SimPeer> _peers = [];
-    private readonly PeerGrainOptions[] _peerOptions;
+    private readonly PeerOptions[] _peerOptions;
     private readonly Dictionary<ulong, ulong> _leaderOfTerm = [];
     private readonly Dictionary<ulong, ulong> _digestAtIndex = [];
     private readonly GrainSimClient[] _clients;
@@ -64,10 +64,10 @@ public sealed class GrainSimulation
         var maxInflight = new[] { 1, 4, 256 }[Rng.Next(3)];
         var sessionTimeout = Rng.Next(3) == 0 || options.RetriesReopenSessions ? 1_500L : 600_000L;
         SessionTimeoutMillis = sessionTimeout;
-        _peerOptions = voters.Select(id => new PeerGrainOptions
+        _peerOptions = voters.Select(id => new PeerOptions
         {
             GroupId = Group,
-            SiloId = id,
+            ReplicaId = id,
             InitialVoters = voters,
             ElectionTicks = 10,
             HeartbeatTicks = heartbeat,

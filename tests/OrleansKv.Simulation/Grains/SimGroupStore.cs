@@ -1,4 +1,4 @@
-using OrleansKv.Grains.Storage;
+using OrleansKv.Replica.Storage;
 using OrleansKv.Raft;
 
 namespace OrleansKv.Simulation.Grains;

@@ -1,5 +1,5 @@
-using OrleansKv.Grains;
-using OrleansKv.Grains.Runtime;
+using OrleansKv.Replica;
+using OrleansKv.Replica.Hosting;
 using OrleansKv.Raft;
 
 namespace OrleansKv.Simulation.Grains;
@@ -11,7 +11,7 @@ namespace OrleansKv.Simulation.Grains;
 /// A crash drops the activation and everything it had scheduled; a restart activates a new grain
 /// over what the storage provider recovered.
 /// </summary>
-internal sealed class SimPeer : IGrainContext, IRaftTransport
+internal sealed class SimPeer : IPeerHost, IRaftTransport
 {
     private readonly GrainSimulation _sim;
 
@@ -25,7 +25,7 @@ internal sealed class SimPeer : IGrainContext, IRaftTransport
 
     public ulong Id { get; }
     public SimGroupStore Store { get; private set; }
-    public RaftPeerGrain? Grain { get; private set; }
+    public RaftPeer? Grain { get; private set; }
     public int Incarnation { get; private set; }
     public long ClockSkewMillis { get; }
     public bool IsUp => Grain is not null;
@@ -33,9 +33,9 @@ internal sealed class SimPeer : IGrainContext, IRaftTransport
     /// <summary>The applied index last seen by the invariant checks (reset on restart: the state machine is rebuilt).</summary>
     public ulong LastCheckedApplied { get; set; }
 
-    public void Activate(PeerGrainOptions options)
+    public void Activate(PeerOptions options)
     {
-        Grain = new RaftPeerGrain(options, Store, this, this, new Random(_sim.Rng.Next()));
+        Grain = new RaftPeer(options, Store, this, this, new Random(_sim.Rng.Next()));
         LastCheckedApplied = 0;
         var incarnation = Incarnation;
         // The grain timer: one tick per TickMillis, first one after a random phase.
@@ -74,5 +74,9 @@ internal sealed class SimPeer : IGrainContext, IRaftTransport
 
     public long UtcNowMilliseconds => 1_700_000_000_000 + _sim.Queue.Now + ClockSkewMillis;
 
-    public void Send(uint group, Message message) => _sim.Network.SendRaft(message);
+    // Each message of a batch travels (and is delayed, lost or duplicated) on its own.
+    public void Send(uint group, IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages) _sim.Network.SendRaft(message);
+    }
 }

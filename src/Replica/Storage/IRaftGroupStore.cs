@@ -1,0 +1,76 @@
+using OrleansKv.Raft;
+
+namespace OrleansKv.Replica.Storage;
+
+/// <summary>
+/// The durable state of one Raft group's replica on this silo: term, vote, commit, log entries
+/// and the latest snapshot. The peer grain reads it through <see cref="IRaftLog"/> and writes the
+/// parts of each <see cref="Ready"/> through <see cref="Persist"/>.
+/// </summary>
+/// <remarks>
+/// Threading: every method is called from the owning grain's turn (one at a time). The
+/// <c>onDurable</c> callbacks may run on any thread; the grain re-enters its own mailbox from them.
+/// A write is visible to the <see cref="IRaftLog"/> reads as soon as <see cref="Persist"/> returns
+/// (the core never reads beyond what it was told is stable, so this is safe); it is durable only
+/// when its callback runs. Callbacks run in the order the writes were made.
+/// A storage failure (fsync error, full disk) is not reported through a callback: the provider
+/// stops the process, because a replica that cannot tell what is durable must not keep voting.
+/// </remarks>
+public interface IRaftGroupStore : IRaftLog
+{
+    uint GroupId { get; }
+
+    /// <summary>
+    /// True while the provider has more writes queued than it wants to hold. Persist never waits
+    /// (it is called from a grain's turn); instead the peer takes no new client writes while this
+    /// is set, and the clients back off and retry.
+    /// </summary>
+    bool IsBackedUp => false;
+
+    /// <summary>The latest snapshot's index, term and membership, without its bytes (which <see cref="IRaftLog.Snapshot"/> may read from disk).</summary>
+    SnapshotMetadata SnapshotMetadata => Snapshot.Metadata;
+
+    /// <summary>
+    /// Makes a Ready's hard state, snapshot and entries durable. Entries may start inside the
+    /// stored log: the conflicting suffix is replaced. A snapshot replaces the whole log up to
+    /// its index (entries after it that do not conflict are dropped too, as the leader resends them).
+    /// </summary>
+    void Persist(RaftWrite write, Action onDurable);
+
+    /// <summary>
+    /// Records a snapshot of the local state machine (taken at an applied index, usually the result
+    /// of <see cref="StageSnapshot"/>) and lets the
+    /// store drop entries up to <paramref name="compactTo"/> (at most the snapshot's index) once
+    /// the snapshot is durable.
+    /// </summary>
+    void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable);
+
+    /// <summary>
+    /// Takes a local snapshot's bytes ahead of <see cref="SaveSnapshot"/>, from any thread and off
+    /// the grain's turns: <paramref name="writeData"/> streams exactly <paramref name="dataLength"/>
+    /// bytes. A provider with snapshot files writes them durably here, so SaveSnapshot only has to
+    /// record the snapshot, and returns it without its bytes (it reads them back from the file);
+    /// this default keeps them in memory. Pass the result to SaveSnapshot. A staged snapshot that
+    /// is never saved is garbage.
+    /// </summary>
+    Snapshot StageSnapshot(SnapshotMetadata metadata, long dataLength, Action<Stream> writeData)
+    {
+        var data = new byte[dataLength];
+        var stream = new MemoryStream(data, writable: true);
+        writeData(stream);
+        if (stream.Position != dataLength) throw new InvalidOperationException($"the snapshot wrote {stream.Position} of {dataLength} bytes");
+        return new Snapshot(metadata, data);
+    }
+}
+
+/// <summary>
+/// What one <see cref="Ready"/> asks to make durable, in this order: snapshot, entries, hard state.
+/// When <see cref="Sync"/> is false (only the commit index moved) the store may write it without an
+/// fsync of its own; it becomes durable with the next synced write, and a crash may lose it.
+/// </summary>
+public readonly record struct RaftWrite(HardState? HardState, Snapshot? Snapshot, IReadOnlyList<Entry> Entries, bool Sync = true)
+{
+    public static RaftWrite From(Ready ready) => new(ready.HardState, ready.Snapshot, ready.Entries, ready.MustSync);
+
+    public bool IsEmpty => HardState is null && Snapshot is null && Entries.Count == 0;
+}

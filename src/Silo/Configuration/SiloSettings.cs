@@ -1,0 +1,103 @@
+namespace OrleansKv.Silo.Configuration;
+
+/// <summary>
+/// One silo's settings, bound from the <c>Silo</c> section: a JSON file (<c>--config</c>),
+/// environment variables (<c>ORLEANSKV_Silo__Name=silo1</c>) or flags (<c>--name silo1</c>; see
+/// <see cref="SiloCommandLine"/>). Every silo of a cluster lists the same <see cref="Silos"/>,
+/// <see cref="Groups"/> and <see cref="ReplicationFactor"/>: they decide where replicas live.
+/// </summary>
+public sealed class SiloSettings
+{
+    /// <summary>This silo's name (Orleans's <c>SiloOptions.SiloName</c>): the name of every replica it hosts.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The Orleans cluster id; clients use the same. Defaults to <c>Orleans:ClusterId</c> if set, else "orleanskv".</summary>
+    public string ClusterId { get; set; } = "";
+
+    /// <summary>The Orleans service id. Defaults to <c>Orleans:ServiceId</c> if set, else "orleanskv".</summary>
+    public string ServiceId { get; set; } = "";
+
+    /// <summary>The IP address this silo advertises to the cluster (and listens on, unless <see cref="ListenOnAnyAddress"/>).</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface rather than only on <see cref="Address"/> (containers).</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>Orleans's silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Orleans's gateway port, where clients connect.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>URL of the co-hosted HTTP gateway.</summary>
+    public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>Where the file storage provider keeps this silo's write-ahead log and snapshots. Default: data/{Name}.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>"file" (default, durable) or "memory" (tests; loses everything on exit).</summary>
+    public string Storage { get; set; } = "file";
+
+    /// <summary>How silos find each other: "file" (an embedded membership table in <see cref="ClusteringDirectory"/>) or "azuretable".</summary>
+    public string Clustering { get; set; } = "file";
+
+    /// <summary>The folder of the embedded membership table, shared by every silo of a local cluster. Default: data/cluster.</summary>
+    public string ClusteringDirectory { get; set; } = "";
+
+    /// <summary>With "azuretable" clustering: the storage account's connection string (Azurite locally).</summary>
+    public string AzureTableConnectionString { get; set; } = "";
+
+    /// <summary>The names of the cluster's silos, in order: the replicas of every group are placed on them.</summary>
+    public List<string> Silos { get; set; } = [];
+
+    /// <summary>Number of data groups (replication groups); the hash slots are split evenly between them.</summary>
+    public int Groups { get; set; } = 2;
+
+    /// <summary>Replicas per group; groups are placed round-robin over the silos.</summary>
+    public int ReplicationFactor { get; set; } = 3;
+
+    /// <summary>Period of the grain timer that ticks every Raft peer grain.</summary>
+    public int TickMilliseconds { get; set; } = 100;
+
+    public int ElectionTicks { get; set; } = 10;
+
+    /// <summary>A client request waits at most this long inside a peer before it is answered TIMEOUT.</summary>
+    public int RequestTimeoutMilliseconds { get; set; } = 5000;
+
+    /// <summary>Key limit this silo's gateway checks, and its peers stamp on the writes they propose as leader.</summary>
+    public int MaxKeyBytes { get; set; } = 1024;
+
+    /// <summary>Value limit this silo's gateway checks, and its peers stamp on the writes they propose as leader.</summary>
+    public int MaxValueBytes { get; set; } = 1 << 20;
+
+    /// <summary>Entries between snapshots of a group's state machine (etcd's --snapshot-count default too).</summary>
+    public ulong SnapshotEveryEntries { get; set; } = 100_000;
+
+    /// <summary>Log entry bytes each group keeps in memory (file storage); older entries are read back from disk.</summary>
+    public long MaxCachedEntryBytes { get; set; } = 4L << 20;
+
+    /// <summary>Exposes /test/faults endpoints that cut the silo off from its peers. Tests only.</summary>
+    public bool EnableTestFaults { get; set; }
+
+    /// <summary>Fills in defaults and checks the settings; throws <see cref="InvalidOperationException"/> with what is wrong.</summary>
+    public void Validate()
+    {
+        if (Name.Length == 0) throw new InvalidOperationException("Silo:Name must name this silo (--name silo1)");
+        if (Silos.Count == 0) throw new InvalidOperationException("Silo:Silos must list the cluster's silos (--silos silo1,silo2,silo3)");
+        if (!Silos.Contains(Name)) throw new InvalidOperationException($"silo {Name} is not in Silo:Silos ({string.Join(",", Silos)})");
+        if (ClusterId.Length == 0) ClusterId = "orleanskv";
+        if (ServiceId.Length == 0) ServiceId = "orleanskv";
+        if (!System.Net.IPAddress.TryParse(Address, out _)) throw new InvalidOperationException($"Silo:Address '{Address}' is not an IP address");
+        if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535) throw new InvalidOperationException("Silo:SiloPort and Silo:GatewayPort must be TCP ports");
+        if (Groups < 1) throw new InvalidOperationException("Silo:Groups must be at least 1");
+        if (ReplicationFactor < 1) throw new InvalidOperationException("Silo:ReplicationFactor must be at least 1");
+        if (MaxCachedEntryBytes < 1) throw new InvalidOperationException("Silo:MaxCachedEntryBytes must be positive");
+        if (TickMilliseconds < 1) throw new InvalidOperationException("Silo:TickMilliseconds must be positive");
+        if (Storage is not ("file" or "memory")) throw new InvalidOperationException($"unknown storage provider '{Storage}' (file or memory)");
+        if (Clustering is not ("file" or "azuretable")) throw new InvalidOperationException($"unknown clustering '{Clustering}' (file or azuretable)");
+        if (Clustering == "azuretable" && AzureTableConnectionString.Length == 0)
+            throw new InvalidOperationException("azuretable clustering needs Silo:AzureTableConnectionString");
+        if (DataDirectory.Length == 0) DataDirectory = Path.Combine("data", Name);
+        if (ClusteringDirectory.Length == 0) ClusteringDirectory = Path.Combine("data", "cluster");
+    }
+}

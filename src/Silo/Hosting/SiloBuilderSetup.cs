@@ -1,0 +1,68 @@
+using System.Net;
+using Azure.Data.Tables;
+using Orleans.Configuration;
+using OrleansKv.Clustering;
+using OrleansKv.Grains;
+using OrleansKv.Replica.Storage;
+using OrleansKv.Silo.Configuration;
+using OrleansKv.Storage;
+
+namespace OrleansKv.Silo.Hosting;
+
+/// <summary>Turns a silo's settings into its Orleans configuration: identity, endpoints, clustering, failure detection, storage and the Raft peers.</summary>
+internal static class SiloBuilderSetup
+{
+    public static void Configure(ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.Configure<SiloOptions>(o => o.SiloName = settings.Name);
+        silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+        silo.ConfigureEndpoints(IPAddress.Parse(settings.Address), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
+        UseClustering(silo, settings);
+        TuneFailureDetection(silo);
+
+        silo.Services.AddSingleton<IStorageProvider>(_ => OpenStorage(settings));
+        silo.AddRaftPeers(new ClusterLayout(settings.Silos, settings.Groups, settings.ReplicationFactor));
+        silo.Services.Configure<RaftPeerGrainOptions>(o =>
+        {
+            o.TickPeriod = TimeSpan.FromMilliseconds(settings.TickMilliseconds);
+            o.ElectionTicks = settings.ElectionTicks;
+            o.RequestTimeout = TimeSpan.FromMilliseconds(settings.RequestTimeoutMilliseconds);
+            o.SnapshotEveryEntries = settings.SnapshotEveryEntries;
+            o.MaxKeyBytes = settings.MaxKeyBytes;
+            o.MaxValueBytes = settings.MaxValueBytes;
+        });
+    }
+
+    private static void UseClustering(ISiloBuilder silo, SiloSettings settings)
+    {
+        if (settings.Clustering == "azuretable")
+        {
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.AzureTableConnectionString));
+            return;
+        }
+        // The embedded table: a folder every silo of the machine shares, so any silo may die.
+        var directory = Path.GetFullPath(settings.ClusteringDirectory);
+        silo.Services.AddFileMembershipTable(o => o.Directory = directory);
+    }
+
+    // Orleans's defaults take 7-14 s to declare a killed silo dead; on a LAN or loopback, probes
+    // answer in well under a second, so two missed 1 s probes are a safe verdict (about 2 s).
+    private static void TuneFailureDetection(ISiloBuilder silo) => silo.Configure<ClusterMembershipOptions>(o =>
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.NumMissedProbesLimit = 2;
+        o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+        o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+        o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+    });
+
+    private static IStorageProvider OpenStorage(SiloSettings settings) => settings.Storage switch
+    {
+        "memory" => new MemoryStorageProvider(),
+        _ => new FileStorageProvider(new FileStorageOptions
+        {
+            Directory = Path.GetFullPath(settings.DataDirectory),
+            MaxCachedEntryBytes = settings.MaxCachedEntryBytes,
+        }),
+    };
+}
