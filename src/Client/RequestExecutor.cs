@@ -13,7 +13,7 @@ namespace OrleansKv.Client;
 /// replica, running out of time is reported as <see cref="KvTimeoutException"/> (outcome unknown),
 /// never as a refusal.
 /// </remarks>
-internal sealed class RequestExecutor(IGrainFactory grains, RoutingTable routing, ClusterViewSource views, ClientSessions sessions, KvClientOptions options)
+internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing, ClusterViewSource views, ClientSessions sessions, KvClientOptions options)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(500);
@@ -100,7 +100,7 @@ internal sealed class RequestExecutor(IGrainFactory grains, RoutingTable routing
         {
             // A copy per attempt: Orleans may serialize a remote call after this method returns,
             // and the next attempt changes the session fields.
-            return await grains.Peer(group, replica).Execute(request.Clone()).WaitAsync(options.RequestTimeout, operation).ConfigureAwait(false);
+            return await peers.Of(group, replica).Execute(request.Clone()).WaitAsync(options.RequestTimeout, operation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

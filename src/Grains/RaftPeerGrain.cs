@@ -43,6 +43,7 @@ internal sealed class RaftPeerGrain(
     private uint _group;
     private string _replica = "";
     private IGrainTimer? _timer;
+    private PeerReferences _peers = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -66,6 +67,7 @@ internal sealed class RaftPeerGrain(
             Limits = new KvLimits { MaxKeyBytes = settings.MaxKeyBytes, MaxValueBytes = settings.MaxValueBytes },
         };
         // The provider recovered every group when the silo started; opening a group is in memory.
+        _peers = new PeerReferences(GrainFactory);
         _peer = new RaftPeer(peerOptions, storage.OpenGroup(_group), this, this, new Random());
         _timer = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(settings.TickPeriod, settings.TickPeriod) { Interleave = true, KeepAlive = true });
         localPeers.Add(_group, _peer);
@@ -132,7 +134,7 @@ internal sealed class RaftPeerGrain(
             try
             {
                 // One-way: no answer, no timeout; a call Orleans cannot deliver is a lost message.
-                _ = GrainFactory.Peer(group, replica).Deliver([.. batch]);
+                _ = _peers.Of(group, replica).Deliver([.. batch]);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
