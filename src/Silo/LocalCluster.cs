@@ -86,6 +86,9 @@ internal static class LocalCluster
             start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__OrleansKv"] = "Information";
+        // Orleans's start-up advice to use server GC: workstation GC is chosen on purpose (several
+        // silos share a few cores), so the note is noise here.
+        start.Environment["Logging__LogLevel__Orleans.Runtime.Silo"] = "Error";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {silo.Name}");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.WriteLine($"[{silo.Name}] {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{silo.Name}] {e.Data}"); };
