@@ -1,0 +1,84 @@
+using OrleansKv.Replica.Hosting;
+using OrleansKv.Replica.Storage;
+using OrleansKv.Raft;
+
+namespace OrleansKv.Replica.Peer;
+
+/// <summary>
+/// The replica's side of the core's shell contract (see <see cref="Ready"/>): take a Ready, hand
+/// its durable part to the storage provider, and only when that is fsynced send its messages and
+/// Advance; one Ready is outstanding at a time. Its committed entries go to the
+/// <see cref="ReadyApplier"/> at once, and after each Advance the <see cref="SnapshotPolicy"/> may
+/// take a snapshot.
+/// </summary>
+internal sealed class ReadyCycle
+{
+    private static readonly Action NoWait = () => { };
+
+    private readonly uint _groupId;
+    private readonly RaftNode _node;
+    private readonly IRaftGroupStore _store;
+    private readonly IRaftTransport _transport;
+    private readonly IPeerHost _host;
+    private readonly ReadyApplier _applier;
+    private readonly SnapshotPolicy _snapshots;
+    private Ready? _inFlight;
+
+    public ReadyCycle(uint groupId, RaftNode node, IRaftGroupStore store, IRaftTransport transport, IPeerHost host,
+        ReadyApplier applier, SnapshotPolicy snapshots)
+    {
+        _groupId = groupId;
+        _node = node;
+        _store = store;
+        _transport = transport;
+        _host = host;
+        _applier = applier;
+        _snapshots = snapshots;
+    }
+
+    /// <summary>Ends every turn: starts the next Ready unless one is still being made durable or there is nothing to do.</summary>
+    public void Flush()
+    {
+        if (_inFlight is not null || !_node.HasReady) return;
+        var ready = _node.GetReady();
+        _inFlight = ready;
+        // A leader's replication traffic does not wait for its own fsync: its disk write overlaps
+        // the followers' (the core counts the leader's copy only after Advance).
+        var sentEarly = ready.MessagesMayPrecedePersist;
+        if (sentEarly) Send(ready);
+        // Committed entries are durable on a quorum already, so they are applied (and answered)
+        // while this Ready's new entries are written, not one fsync later. The state machine is
+        // in memory: a crash before the write completes loses it all and rebuilds it from disk.
+        _applier.Apply(ready);
+        var write = RaftWrite.From(ready);
+        if (!write.Sync)
+        {
+            // Nothing to wait for: at most a commit index, written without an fsync of its own.
+            if (!write.IsEmpty) _store.Persist(write, NoWait);
+            OnDurable(ready, sentEarly);
+            return;
+        }
+        _store.Persist(write, () => _host.Post(() => { OnDurable(ready, sentEarly); }));
+    }
+
+    private void Send(Ready ready)
+    {
+        if (ready.Messages.Count == 0) return;
+        _transport.Send(_groupId, ready.Messages);
+        // Delivery is fire-and-forget; if a snapshot is lost the follower's rejection brings the
+        // leader back to probing and it sends the snapshot again.
+        foreach (var message in ready.Messages)
+            if (message.Type == MessageType.InstallSnapshot) _node.ReportSnapshot(message.To, succeeded: true);
+    }
+
+    // The Ready's state is durable: now it is safe to send what depends on it (votes, acknowledgements).
+    private void OnDurable(Ready ready, bool sentEarly)
+    {
+        if (!sentEarly) Send(ready);
+        _inFlight = null;
+        _node.Advance(ready);
+        // Everything applied is durable here (applied entries come from this Ready or earlier ones).
+        _snapshots.MaybeSnapshot();
+        Flush();
+    }
+}

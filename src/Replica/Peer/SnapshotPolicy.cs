@@ -1,0 +1,75 @@
+using OrleansKv.Replica.Hosting;
+using OrleansKv.Replica.Kv;
+using OrleansKv.Replica.Storage;
+using OrleansKv.Raft;
+
+namespace OrleansKv.Replica.Peer;
+
+/// <summary>
+/// When a replica snapshots its state machine and compacts its log: every
+/// <see cref="PeerOptions.SnapshotEveryEntries"/> applied entries (give or take a per-replica
+/// stagger), one snapshot at a time, encoded off the turns and saved by the storage provider.
+/// </summary>
+internal sealed class SnapshotPolicy
+{
+    private readonly PeerOptions _options;
+    private readonly IRaftGroupStore _store;
+    private readonly IPeerHost _host;
+    private readonly RaftNode _node;
+    private readonly KvStateMachine _stateMachine;
+    private ulong _lastSnapshotIndex;
+    private bool _snapshotInFlight;
+
+    public SnapshotPolicy(PeerOptions options, IRaftGroupStore store, IPeerHost host, RaftNode node, KvStateMachine stateMachine, ulong lastSnapshotIndex)
+    {
+        _options = options;
+        _store = store;
+        _host = host;
+        _node = node;
+        _stateMachine = stateMachine;
+        _lastSnapshotIndex = lastSnapshotIndex;
+    }
+
+    /// <summary>The state machine was replaced by a snapshot from the leader: the next interval counts from it.</summary>
+    public void Installed(ulong index) => _lastSnapshotIndex = index;
+
+    // Compacts the log behind a snapshot of the state machine every SnapshotEveryEntries entries.
+    // The state is frozen on this turn (a shallow copy) and encoded off the turns: encoding the
+    // whole key space would otherwise stall every request of the group while it runs.
+    public void MaybeSnapshot()
+    {
+        var applied = _stateMachine.AppliedIndex;
+        if (_snapshotInFlight || applied < _lastSnapshotIndex + SnapshotInterval) return;
+        if (!_node.TryGetTerm(applied, out var term)) return;
+        var membership = _node.MembershipAt(applied);
+        var prepare = _stateMachine.PrepareSnapshot();
+        var store = _store;
+        _snapshotInFlight = true;
+        _lastSnapshotIndex = applied;
+        // Off the turns: encode straight into the provider (a file, for the file provider); the
+        // turn after only records it.
+        _host.Offload(() =>
+        {
+            var encoding = prepare();
+            return store.StageSnapshot(new SnapshotMetadata(applied, term, membership), encoding.Length, encoding.WriteTo);
+        }, SaveSnapshot);
+    }
+
+    // Replicas of a group apply the same entries at about the same time; an interval that differs
+    // by replica keeps them from all writing a snapshot of the whole key space at once on a shared disk.
+    private ulong SnapshotInterval => _options.SnapshotEveryEntries + _options.SnapshotEveryEntries * (_options.ReplicaId % 4) / 8;
+
+    private void SaveSnapshot(Snapshot snapshot)
+    {
+        var index = snapshot.Metadata.Index;
+        // Meanwhile the log may have been replaced by a newer snapshot from the leader: then this one is moot.
+        if (index <= _store.SnapshotMetadata.Index || !_node.TryGetTerm(index, out var term) || term != snapshot.Metadata.Term
+            || index > _store.LastIndex)
+        {
+            _snapshotInFlight = false;
+            return;
+        }
+        var compactTo = index > _options.EntriesKeptAfterSnapshot ? index - _options.EntriesKeptAfterSnapshot : 0;
+        _store.SaveSnapshot(snapshot, compactTo, () => _host.Post(() => _snapshotInFlight = false));
+    }
+}
