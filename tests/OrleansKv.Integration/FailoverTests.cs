@@ -34,15 +34,15 @@ public sealed class FailoverTests
         {
             for (var round = 0; round < Rounds; round++)
             {
-                await WaitForProgressAsync(workers, 100, "load before the kill");
+                await LoadChecks.WaitForProgressAsync(workers, 100, "load before the kill");
                 var group = (uint)(round % 2 + 1);
                 var leader = await cluster.LeaderOfAsync(clients[0], group, TimeSpan.FromSeconds(30));
                 leader.Kill();
-                await WaitForProgressAsync(workers, 50, $"load to resume after killing {leader.Name}");
+                await LoadChecks.WaitForProgressAsync(workers, 50, $"load to resume after killing {leader.Name}");
                 cluster.Start(leader);
                 await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
             }
-            await WaitForProgressAsync(workers, 50, "load after the last restart");
+            await LoadChecks.WaitForProgressAsync(workers, 50, "load after the last restart");
         }
         finally
         {
@@ -50,35 +50,10 @@ public sealed class FailoverTests
             await Task.WhenAll(running);
         }
 
-        // Every acknowledged append is in its key exactly once (no lost write, no double apply).
         await using var reader = await cluster.ConnectAsync();
-        foreach (var key in appendKeys)
-        {
-            var entry = await reader.GetAsync(Keys.Utf8(key));
-            var value = entry is null ? "" : Keys.Text(entry.Value);
-            foreach (var worker in workers)
-                foreach (var token in worker.AcknowledgedAppends.GetValueOrDefault(key) ?? [])
-                    Assert.True(CountOf(value, token) == 1, $"acknowledged append {token} appears {CountOf(value, token)} times in {key}");
-        }
-
+        await LoadChecks.AssertEveryAcknowledgedAppendAppearsOnceAsync(reader, appendKeys, workers);
         Assert.All(workers.Skip(Workers), w => Assert.True(w.Acknowledged > 0, "an HTTP worker got no answer at all"));
-        var operations = history.GetHistory();
-        Assert.True(operations.Count >= 200, $"only {operations.Count} operations were recorded");
-        var result = LinearizabilityChecker.Check(operations, new CheckOptions { TimeBudget = TimeSpan.FromSeconds(60) });
-        Assert.True(result.Outcome == CheckOutcome.Ok, $"{operations.Count} operations: {result.Describe()}");
+        LoadChecks.AssertLinearizable(history, minimumOperations: 200);
         foreach (var client in clients) await client.DisposeAsync();
-    }
-
-    private static async Task WaitForProgressAsync(IReadOnlyList<LoadWorker> workers, int operations, string what)
-    {
-        var start = workers.Sum(w => w.Acknowledged);
-        await Eventually.WaitAsync(() => Task.FromResult(workers.Sum(w => w.Acknowledged) >= start + operations), TimeSpan.FromSeconds(60), what);
-    }
-
-    private static int CountOf(string text, string token)
-    {
-        var count = 0;
-        for (var at = text.IndexOf(token, StringComparison.Ordinal); at >= 0; at = text.IndexOf(token, at + token.Length, StringComparison.Ordinal)) count++;
-        return count;
     }
 }

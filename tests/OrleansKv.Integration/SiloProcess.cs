@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -7,7 +6,7 @@ namespace OrleansKv.Integration;
 /// <summary>One Orleans silo as a real child process on 127.0.0.1; the test that starts it stops it (by process id).</summary>
 internal sealed class SiloProcess : IDisposable
 {
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly OutputTail _log = new();
     private Process? _process;
 
     public SiloProcess(string name, int siloPort, int gatewayPort, int httpPort, string dataDirectory)
@@ -32,7 +31,7 @@ internal sealed class SiloProcess : IDisposable
     public int? ProcessId => _process?.Id;
 
     /// <summary>The last lines the silo printed (for failure messages).</summary>
-    public string RecentLog => string.Join('\n', _log.TakeLast(40));
+    public string RecentLog => _log.Recent();
 
     public void Start(string silosFlag, IEnumerable<string> extraArguments)
     {
@@ -49,17 +48,7 @@ internal sealed class SiloProcess : IDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__OrleansKv"] = "Information";
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start silo {Name}");
-        _process.OutputDataReceived += (_, e) => Record(e.Data);
-        _process.ErrorDataReceived += (_, e) => Record(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    private void Record(string? line)
-    {
-        if (line is null) return;
-        _log.Enqueue(line);
-        while (_log.Count > 400) _log.TryDequeue(out _);
+        _log.Attach(_process);
     }
 
     /// <summary>SIGKILL: the process loses everything it had not fsynced.</summary>
@@ -95,10 +84,7 @@ internal sealed class SiloProcess : IDisposable
         {
             var configuration = typeof(SiloProcess).Assembly.GetCustomAttributes(typeof(SiloBuildConfiguration), false)
                 .Cast<SiloBuildConfiguration>().Single().Configuration;
-            var root = AppContext.BaseDirectory;
-            while (root is not null && !File.Exists(Path.Combine(root, "OrleansKv.sln"))) root = Path.GetDirectoryName(root);
-            if (root is null) throw new InvalidOperationException("cannot find the repository root (OrleansKv.sln) above " + AppContext.BaseDirectory);
-            var path = Path.Combine(root, "src", "Silo", "bin", configuration, "net10.0", "OrleansKv.Silo.dll");
+            var path = Path.Combine(RepositoryRoot.Path, "src", "Silo", "bin", configuration, "net10.0", "OrleansKv.Silo.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("the silo is not built", path);
         }
     }

@@ -3,19 +3,21 @@ using OrleansKv.Client;
 namespace OrleansKv.Integration;
 
 /// <summary>
-/// A cluster of real Orleans silo processes on 127.0.0.1 with free ports, file storage and the
-/// embedded membership table in a temp folder. Disposing kills every process it started and
-/// deletes the folder.
+/// A cluster of real Orleans silo processes on 127.0.0.1 with free ports and file storage in a temp
+/// folder. Membership is the embedded file table in that folder, or Azure Table clustering when a
+/// storage connection string is given (Azurite in tests). Disposing kills every process it started
+/// and deletes the folder.
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
     private readonly string _silosFlag;
     private readonly string[] _extraArguments;
 
-    private TestCluster(List<SiloProcess> silos, string root, string[] extraArguments)
+    private TestCluster(List<SiloProcess> silos, string root, string? azureTableConnectionString, string[] extraArguments)
     {
         Silos = silos;
         Root = root;
+        AzureTableConnectionString = azureTableConnectionString;
         _extraArguments = extraArguments;
         _silosFlag = string.Join(',', silos.Select(s => s.Name));
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -25,7 +27,14 @@ internal sealed class TestCluster : IAsyncDisposable
     public string Root { get; }
     public HttpClient Http { get; }
 
-    public static async Task<TestCluster> StartAsync(int silos = 3, int groups = 2, params string[] extraArguments)
+    /// <summary>With Azure Table clustering, the storage account's connection string; null with the embedded table.</summary>
+    public string? AzureTableConnectionString { get; }
+
+    /// <summary>
+    /// Starts the silos and waits until every one is ready. With <paramref name="azureTableConnectionString"/>
+    /// the silos use Azure Table clustering on that account, and <see cref="ConnectAsync"/> finds them through it too.
+    /// </summary>
+    public static async Task<TestCluster> StartAsync(int silos = 3, int groups = 2, string? azureTableConnectionString = null, params string[] extraArguments)
     {
         var root = Path.Combine(Path.GetTempPath(), "orleanskv-it-" + Guid.NewGuid().ToString("N")[..8]);
         var ports = FreePorts.Take(silos * 3);
@@ -33,12 +42,15 @@ internal sealed class TestCluster : IAsyncDisposable
             .Select(i => new SiloProcess($"silo{i + 1}", ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], Path.Combine(root, $"silo{i + 1}")))
             .ToList();
         var clusterId = "it-" + Path.GetFileName(root);
+        string[] clustering = azureTableConnectionString is null
+            ? ["--membership", Path.Combine(root, "cluster")]
+            : ["--clustering", "azuretable", "--azure-table", azureTableConnectionString];
         string[] arguments =
         [
             "--groups", groups.ToString(), "--tick-ms", "50", "--Silo:EnableTestFaults=true", "--cluster", clusterId,
-            "--membership", Path.Combine(root, "cluster"), .. extraArguments,
+            .. clustering, .. extraArguments,
         ];
-        var cluster = new TestCluster(processes, root, arguments);
+        var cluster = new TestCluster(processes, root, azureTableConnectionString, arguments);
         foreach (var silo in processes) cluster.Start(silo);
         await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return cluster;
@@ -65,11 +77,16 @@ internal sealed class TestCluster : IAsyncDisposable
         }, timeout, "every silo to be ready\n" + string.Join("\n", Silos.Select(s => $"--- {s.Name}\n{s.RecentLog}")));
     }
 
+    /// <summary>
+    /// A client library connection: through the static list of gateways with the embedded table, or
+    /// through the membership table in Azure storage (as a client in Azure would) with Azure clustering.
+    /// </summary>
     public Task<KvClient> ConnectAsync(TimeSpan? operationTimeout = null) =>
         KvClient.ConnectAsync(new KvClientOptions
         {
             ClusterId = ClusterId,
-            Gateways = [.. Silos.Select(s => s.Gateway)],
+            Gateways = AzureTableConnectionString is null ? [.. Silos.Select(s => s.Gateway)] : [],
+            AzureTableConnectionString = AzureTableConnectionString,
             OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(20),
         }, CancellationToken.None);
 
