@@ -95,10 +95,7 @@ internal sealed class SiloProcess : IDisposable
         {
             var configuration = typeof(SiloProcess).Assembly.GetCustomAttributes(typeof(SiloBuildConfiguration), false)
                 .Cast<SiloBuildConfiguration>().Single().Configuration;
-            var root = AppContext.BaseDirectory;
-            while (root is not null && !File.Exists(Path.Combine(root, "OrleansKv.sln"))) root = Path.GetDirectoryName(root);
-            if (root is null) throw new InvalidOperationException("cannot find the repository root (OrleansKv.sln) above " + AppContext.BaseDirectory);
-            var path = Path.Combine(root, "src", "Silo", "bin", configuration, "net10.0", "OrleansKv.Silo.dll");
+            var path = Path.Combine(RepositoryRoot.Find(), "src", "Silo", "bin", configuration, "net10.0", "OrleansKv.Silo.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("the silo is not built", path);
         }
     }
