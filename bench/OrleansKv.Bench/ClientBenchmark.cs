@@ -4,10 +4,11 @@ using OrleansKv.Client;
 namespace OrleansKv.Bench;
 
 /// <summary>
-/// `client`: a redis-benchmark-style load against a running cluster through the .NET client library (no HTTP).
-/// Preloads the keys, then for each caller count and operation runs that many concurrent closed-loop callers
-/// on random keys and reports throughput and latency percentiles. One shared <see cref="KvClient"/>, as an
-/// application would use it: its per-silo connections carry every caller's requests.
+/// `client`: a redis-benchmark-style load against a running cluster through a client library (no HTTP): OrleansKv
+/// through its .NET client (--system orleanskv), or etcd through its native gRPC API (--system etcd, calls to the
+/// leader). Preloads the keys, then for each caller count and operation runs that many concurrent closed-loop callers
+/// on random keys and reports throughput and latency percentiles. One shared client, as an application would use
+/// it; both systems run the same callers, preload, keys and values (see <see cref="IBenchStore"/>).
 /// </summary>
 internal static class ClientBenchmark
 {
@@ -21,50 +22,68 @@ internal static class ClientBenchmark
             return 2;
         }
 
-        KvClient client;
+        IBenchStore store;
         try
         {
-            client = await KvClient.ConnectAsync(new KvClientOptions { Gateways = options.Gateways }).ConfigureAwait(false);
+            store = options.System == "etcd"
+                ? await EtcdStore.ConnectToLeaderAsync(options.Endpoints).ConfigureAwait(false)
+                : await OrleansKvStore.ConnectAsync(options.Gateways).ConfigureAwait(false);
         }
-        catch (UnavailableException e)
+        catch (Exception e) when (e is UnavailableException or TimeoutException)
         {
-            Console.Error.WriteLine($"client: cannot connect: {e.Message}");
+            Console.Error.WriteLine($"client: cannot connect to {options.System}: {e.Message}");
             return 1;
         }
 
-        await using (client.ConfigureAwait(false))
+        await using (store.ConfigureAwait(false))
         {
             var invariant = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(invariant,
-                $"Client benchmark: gateways {string.Join(",", options.Gateways)}, {options.Keys:N0} keys of {BenchKey.Length} B, "
-                + $"{options.ValueBytes} B values, {options.Seconds:0.###} s per run after a 1 s warm-up, {Environment.ProcessorCount} cores"));
+                $"Client benchmark, {store.System}: {store.Target}, {options.Keys:N0} keys of {BenchKey.Length} B, {options.ValueBytes} B values, "
+                + $"{options.Seconds:0.###} s per run after a 1 s warm-up, {options.Reps} run(s) per point, {Environment.ProcessorCount} cores"));
 
             // Indexed by key number: the version each key was last seen at, for CAS.
             var versions = new ulong[options.Keys];
+            ClientPreloadSummary? preload = null;
             if (options.Preload)
             {
-                var (elapsed, errors) = await ClientPreloader.RunAsync(client, options.Keys, options.ValueBytes, versions).ConfigureAwait(false);
+                var (elapsed, errors) = await ClientPreloader.RunAsync(store, options.Keys, options.ValueBytes, versions).ConfigureAwait(false);
+                preload = new ClientPreloadSummary(options.Keys, Math.Min(ClientPreloader.Callers, options.Keys), Math.Round(elapsed.TotalSeconds, 2), errors);
                 Console.WriteLine(string.Create(invariant,
-                    $"Preload: {options.Keys:N0} puts with {ClientPreloader.Callers} callers in {elapsed.TotalSeconds:F2} s, "
+                    $"Preload: {options.Keys:N0} puts with {preload.Callers} callers in {elapsed.TotalSeconds:F2} s, "
                     + $"{options.Keys / elapsed.TotalSeconds:N0} puts/s, {errors} errors"));
             }
             Console.WriteLine();
 
+            var serverCpu = new ServerCpu(options.ServerPids);
             ClientResultTable.WriteHeader(Console.Out);
             var results = new List<ClientBenchmarkResult>();
             foreach (var callers in options.Callers)
             {
                 foreach (var operation in options.Operations)
                 {
-                    var result = await ClientWorkload.RunAsync(client, operation, callers, options, versions).ConfigureAwait(false);
-                    results.Add(result);
-                    ClientResultTable.WriteRow(Console.Out, result);
+                    var runs = new List<ClientBenchmarkResult>();
+                    for (var rep = 1; rep <= options.Reps; rep++)
+                    {
+                        var run = await ClientWorkload.RunAsync(store, operation, callers, options, versions, serverCpu).ConfigureAwait(false);
+                        runs.Add(run);
+                        ClientResultTable.WriteRow(Console.Out, run, $"{rep}/{options.Reps}");
+                    }
+                    results.Add(ClientBenchmarkResult.MedianOf(runs));
                 }
+            }
+
+            if (options.Reps > 1)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"Medians of {options.Reps} runs:");
+                ClientResultTable.WriteHeader(Console.Out);
+                foreach (var result in results) ClientResultTable.WriteRow(Console.Out, result, "median");
             }
 
             if (options.JsonPath is { } path)
             {
-                new ClientBenchmarkReport(results, options.Keys, options.ValueBytes, options.Seconds).WriteTo(path);
+                new ClientBenchmarkReport(store.System, store.Target, results, options.Keys, options.ValueBytes, options.Seconds, options.Reps, preload).WriteTo(path);
                 Console.WriteLine();
                 Console.WriteLine($"Wrote {path}");
             }

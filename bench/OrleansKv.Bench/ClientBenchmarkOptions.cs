@@ -6,14 +6,30 @@ namespace OrleansKv.Bench;
 internal sealed record ClientBenchmarkOptions
 {
     public const string Usage =
-        "OrleansKv.Bench client [--gateways HOST:PORT,...] [--callers 1,64] [--seconds 10] [--keys 100000]\n"
-        + "                       [--value-bytes 100] [--ops put,get,stale_get,cas] [--no-preload] [--json OUT.json]";
+        "OrleansKv.Bench client [--system orleanskv|etcd] [--gateways HOST:PORT,...] [--endpoints http://HOST:PORT,...]\n"
+        + "                       [--callers 1,64] [--seconds 10] [--reps 1] [--keys 100000] [--value-bytes 100]\n"
+        + "                       [--ops put,get,stale_get,cas] [--no-preload] [--server-pids PID,...] [--json OUT.json]";
 
     // A wider key space would make the per-key version table (8 bytes a key) the benchmark's main cost.
     private const int MaxKeys = 100_000_000;
     private const int MaxCallers = 100_000;
+    private const int MaxReps = 100;
 
+    /// <summary>"orleanskv" (its client library on <see cref="Gateways"/>) or "etcd" (its gRPC API on <see cref="Endpoints"/>).</summary>
+    public string System { get; private init; } = "orleanskv";
+
+    /// <summary>OrleansKv: the Orleans gateway endpoints the client connects to.</summary>
     public IReadOnlyList<string> Gateways { get; private init; } = ["127.0.0.1:30001", "127.0.0.1:30002", "127.0.0.1:30003"];
+
+    /// <summary>etcd: the members' client URLs; the benchmark asks them which one leads and sends every call there.</summary>
+    public IReadOnlyList<string> Endpoints { get; private init; } = ["http://127.0.0.1:2379"];
+
+    /// <summary>Processes whose CPU time is read around each measured window (the servers), if any.</summary>
+    public IReadOnlyList<int> ServerPids { get; private init; } = [];
+
+    /// <summary>Runs per operation and caller count; the report gives the median of each figure.</summary>
+    public int Reps { get; private init; } = 1;
+
     public IReadOnlyList<int> Callers { get; private init; } = [1, 64];
     public double Seconds { get; private init; } = 10;
     public int Keys { get; private init; } = 100_000;
@@ -43,6 +59,31 @@ internal sealed record ClientBenchmarkOptions
             var value = args[++i];
             switch (name)
             {
+                case "--system":
+                    if (value is not ("orleanskv" or "etcd"))
+                    {
+                        error = $"--system takes orleanskv or etcd, not '{value}'";
+                        return null;
+                    }
+                    options = options with { System = value };
+                    break;
+                case "--endpoints":
+                    if (!TryParseEndpoints(value, out var endpoints, out error)) return null;
+                    options = options with { Endpoints = endpoints };
+                    break;
+                case "--server-pids":
+                    if (!TryParseList(value, "--server-pids", "process ids", "process id", distinct: true,
+                            (string part, out int pid) => TryParseInt(part, 1, int.MaxValue, out pid), out var pids, out error)) return null;
+                    options = options with { ServerPids = pids };
+                    break;
+                case "--reps":
+                    if (!TryParseInt(value, 1, MaxReps, out var reps))
+                    {
+                        error = $"--reps must be a whole number from 1 to {MaxReps}, not '{value}'";
+                        return null;
+                    }
+                    options = options with { Reps = reps };
+                    break;
                 case "--gateways":
                     if (!TryParseGateways(value, out var gateways, out error)) return null;
                     options = options with { Gateways = gateways };
@@ -101,6 +142,20 @@ internal sealed record ClientBenchmarkOptions
 
     private static bool TryParseGateways(string text, out IReadOnlyList<string> gateways, out string error) =>
         TryParseList(text, "--gateways", "host:port pairs", "host:port", distinct: false, IsHostPort, out gateways, out error);
+
+    // etcd client URLs, written out as http://host:port (the benchmark's etcd listens without TLS); a bare
+    // host:port means http, and a URL without a port gets 80, not the default port dotnet-etcd would add.
+    private static bool TryParseEndpoints(string text, out IReadOnlyList<string> endpoints, out string error) =>
+        TryParseList(text, "--endpoints", "URLs like http://127.0.0.1:2379", "URL", distinct: true, IsEndpoint, out endpoints, out error);
+
+    private static bool IsEndpoint(string part, out string endpoint)
+    {
+        endpoint = part;
+        var text = part.Contains("://", StringComparison.Ordinal) ? part : "http://" + part;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != "http" || uri.AbsolutePath != "/") return false;
+        endpoint = $"http://{uri.Host}:{uri.Port}";
+        return true;
+    }
 
     private static bool TryParseCallers(string text, out IReadOnlyList<int> callers, out string error) =>
         TryParseList(text, "--callers", $"whole numbers from 1 to {MaxCallers}", "count", distinct: false,

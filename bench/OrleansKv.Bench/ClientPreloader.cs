@@ -1,17 +1,17 @@
 using System.Diagnostics;
-using OrleansKv.Client;
 
 namespace OrleansKv.Bench;
 
 /// <summary>
 /// Writes every benchmark key once, so reads find values and CAS starts from known versions: 256 concurrent
-/// callers take key numbers from a shared counter and store each put's version in the version table.
+/// callers take key numbers from a shared counter and store each put's version in the version table. The same for
+/// every <see cref="IBenchStore"/>: the same keys, value size and concurrency.
 /// </summary>
 internal static class ClientPreloader
 {
     public const int Callers = 256;
 
-    public static async Task<(TimeSpan Elapsed, long Errors)> RunAsync(IKvClient client, int keyCount, int valueBytes, ulong[] versions)
+    public static async Task<(TimeSpan Elapsed, long Errors)> RunAsync(IBenchStore store, int keyCount, int valueBytes, ulong[] versions)
     {
         var next = -1;
         long errors = 0;
@@ -32,7 +32,7 @@ internal static class ClientPreloader
                     BenchKey.Write(key, number);
                     try
                     {
-                        versions[number] = await client.PutAsync(key, value).ConfigureAwait(false);
+                        versions[number] = await store.PutAsync(key, value).ConfigureAwait(false);
                     }
                     catch (Exception)
                     {

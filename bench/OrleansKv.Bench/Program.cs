@@ -22,6 +22,6 @@ switch (benchmark)
         Console.Error.WriteLine("Benchmarks:");
         Console.Error.WriteLine("  checker   linearizability checker on generated 10,000-operation histories");
         Console.Error.WriteLine("  raft      Raft core throughput on an in-memory 3-node cluster");
-        Console.Error.WriteLine("  client    put/get/stale_get/cas throughput and latency percentiles against a running cluster, via the client library");
+        Console.Error.WriteLine("  client    put/get/stale_get/cas throughput and latency percentiles against a running OrleansKv (client library) or etcd (gRPC) cluster");
         return 2;
 }
