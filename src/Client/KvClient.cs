@@ -44,10 +44,20 @@ public sealed class KvClient : IKvClient
         var client = new KvClient(host.Services.GetRequiredService<IClusterClient>(), options, host);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.OperationTimeout);
-            await client._views.RefreshAsync(deadline.Token).ConfigureAwait(false);
-            return client;
+            // A cluster that is still starting may not answer the first ask: ask again until the operation timeout.
+            var deadline = DateTime.UtcNow + options.OperationTimeout;
+            while (true)
+            {
+                try
+                {
+                    await client._views.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                    return client;
+                }
+                catch (UnavailableException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch
         {

@@ -23,8 +23,12 @@ public sealed record KvClientOptions
     /// <summary>A connection string of the storage account whose table holds the cluster's membership (Azurite in tests).</summary>
     public string? AzureTableConnectionString { get; init; }
 
-    /// <summary>How long one attempt waits for its answer before the client retries.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(8);
+    /// <summary>
+    /// How long one attempt waits for its answer before the client retries (with the same client
+    /// id and sequence, so a write still applies once). Short, because a call in flight to a silo
+    /// that was just killed gets no answer at all: Orleans waits for its response timeout.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long an operation may take across all its retries.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(15);

@@ -9,7 +9,10 @@ public sealed record FileStorageOptions
     /// <summary>A segment is closed and a new one started once it grows past this size.</summary>
     public long SegmentBytes { get; init; } = 64L << 20;
 
-    /// <summary>Bytes waiting for the writer beyond which Persist blocks its caller (back-pressure).</summary>
+    /// <summary>
+    /// Bytes waiting for the writer beyond which the groups' stores report back-pressure
+    /// (IRaftGroupStore.IsBackedUp): Persist still never blocks, but leaders refuse new client writes.
+    /// </summary>
     public long MaxQueuedBytes { get; init; } = 64L << 20;
 
     /// <summary>
