@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansKv.Contracts;
 using OrleansKv.Grains;
 
@@ -30,14 +31,15 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
 
     public async Task<KvResponse> ExecuteAsync(KvRequest request, bool anyReplica, CancellationToken cancellationToken)
     {
-        using var operation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        operation.CancelAfter(options.OperationTimeout);
+        // A deadline rather than a linked, timed cancellation source: no timer or registration per
+        // operation, only the one that bounds each attempt.
+        var deadline = Stopwatch.GetTimestamp() + (long)(options.OperationTimeout.TotalSeconds * Stopwatch.Frequency);
         var isWrite = request.Operation != KvOperation.Get;
         var attempts = new Attempts();
         GroupSession? session = null;
         try
         {
-            var group = await GroupOfAsync(request, operation.Token).ConfigureAwait(false);
+            var group = await GroupOfAsync(request, cancellationToken).ConfigureAwait(false);
             request.Group = group;
             if (isWrite)
             {
@@ -47,13 +49,19 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
             var backoff = FirstBackoff;
             while (true)
             {
+                var remaining = Remaining(deadline);
+                if (remaining <= TimeSpan.Zero) throw OutOfTime(isWrite, attempts);
                 if (session is not null)
                 {
+                    // A request already handed to Orleans is never changed (it may not be serialized
+                    // yet, and a local call shares it): a retry changes a copy.
+                    if (attempts.Sends > 0) request = request.Clone();
                     request.AckedBelow = session.AckedBelow;
                     request.OpensSession = !session.Established;
                 }
                 var replica = anyReplica ? routing.AnyReplicaOf(group, Random.Shared) : routing.LeaderOf(group, Random.Shared);
-                var response = replica is null ? null : await CallAsync(group, replica, request, attempts, operation.Token).ConfigureAwait(false);
+                var attemptTimeout = remaining < options.RequestTimeout ? remaining : options.RequestTimeout;
+                var response = replica is null ? null : await CallAsync(group, replica, request, attempts, attemptTimeout, cancellationToken).ConfigureAwait(false);
                 if (replica is null) attempts.LastProblem = $"no replica of group {group} is known";
                 if (response is not null)
                 {
@@ -61,22 +69,28 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
                     if (IsFinal(response, session, attempts)) return response;
                     if (NextAfter(response, group, replica!, attempts) == Next.RetryNow) continue;
                 }
-                await Task.Delay(backoff, operation.Token).ConfigureAwait(false);
+                remaining = Remaining(deadline);
+                if (remaining <= TimeSpan.Zero) throw OutOfTime(isWrite, attempts);
+                await Task.Delay(backoff < remaining ? backoff : remaining, cancellationToken).ConfigureAwait(false);
                 backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
-                await views.TryRefreshAsync(operation.Token).ConfigureAwait(false);
+                await views.TryRefreshAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            var seconds = options.OperationTimeout.TotalSeconds;
-            throw isWrite && attempts.Sends > 0
-                ? new KvTimeoutException($"no answer within {seconds:0.#} s; the write may or may not have been applied ({attempts.LastProblem})")
-                : new UnavailableException($"no answer within {seconds:0.#} s ({attempts.LastProblem})");
         }
         finally
         {
             session?.End(request.Sequence);
         }
+    }
+
+    private static TimeSpan Remaining(long deadline) => Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+
+    // Out of time: once a write may have reached a replica its outcome is unknown, never refused.
+    private KvException OutOfTime(bool isWrite, Attempts attempts)
+    {
+        var seconds = options.OperationTimeout.TotalSeconds;
+        return isWrite && attempts.Sends > 0
+            ? new KvTimeoutException($"no answer within {seconds:0.#} s; the write may or may not have been applied ({attempts.LastProblem})")
+            : new UnavailableException($"no answer within {seconds:0.#} s ({attempts.LastProblem})");
     }
 
     private async Task<uint> GroupOfAsync(KvRequest request, CancellationToken cancellationToken)
@@ -87,7 +101,7 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
     }
 
     // One grain call to one replica; null when it did not answer (its silo is down, the call timed out).
-    private async Task<KvResponse?> CallAsync(uint group, string replica, KvRequest request, Attempts attempts, CancellationToken operation)
+    private async Task<KvResponse?> CallAsync(uint group, string replica, KvRequest request, Attempts attempts, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (options.CanReach is { } canReach && !canReach(replica))
         {
@@ -98,9 +112,7 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
         attempts.Sends++;
         try
         {
-            // A copy per attempt: Orleans may serialize a remote call after this method returns,
-            // and the next attempt changes the session fields.
-            return await peers.Of(group, replica).Execute(request.Clone()).WaitAsync(options.RequestTimeout, operation).ConfigureAwait(false);
+            return await peers.Of(group, replica).Execute(request).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains.Placement;
@@ -9,8 +10,10 @@ namespace OrleansKv.Grains;
 /// Joins the silo's lifecycle for its replicas. At start it opens the storage provider (recovery
 /// reads the disk, so it runs here rather than inside a grain's turn) and, once the silo is
 /// active, activates the peer of every group the layout places here, so a restarted silo rejoins
-/// its groups without waiting for a request. At a graceful stop, while grain calls still work,
-/// it hands leadership of the groups led here to other replicas and waits until they lead.
+/// its groups without waiting for a request. At a graceful stop it hands leadership of the groups
+/// led here to other replicas and waits until they lead: as soon as the host is asked to stop,
+/// before Orleans begins its own shutdown (by then this silo already counts as shutting down and
+/// its calls to other silos' peers no longer find them).
 /// </summary>
 internal sealed class LocalPeersLifecycle(
     IServiceProvider services,
@@ -19,6 +22,7 @@ internal sealed class LocalPeersLifecycle(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<ReplicaPlacementOptions> placement,
+    IHostApplicationLifetime lifetime,
     ILogger<LocalPeersLifecycle> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>How long a graceful stop waits for the groups led here to have another leader.</summary>
@@ -32,7 +36,7 @@ internal sealed class LocalPeersLifecycle(
     public void Participate(ISiloLifecycle lifecycle)
     {
         lifecycle.Subscribe(nameof(LocalPeersLifecycle), ServiceLifecycleStage.RuntimeStorageServices, OpenStorage);
-        lifecycle.Subscribe(nameof(LocalPeersLifecycle), ServiceLifecycleStage.Active, OnActive, OnStopActive);
+        lifecycle.Subscribe(nameof(LocalPeersLifecycle), ServiceLifecycleStage.Active, OnActive);
     }
 
     private Task OpenStorage(CancellationToken cancellationToken)
@@ -45,6 +49,9 @@ internal sealed class LocalPeersLifecycle(
     {
         // In the background: the silo is active now, and its peers come up as placement allows.
         _activation = Task.Run(() => ActivatePeersAsync(_stopping.Token), CancellationToken.None);
+        // ApplicationStopping callbacks run on the thread that asked the host to stop, before any
+        // hosted service stops; blocking it for the bounded hand-off delays the stop, nothing else.
+        lifetime.ApplicationStopping.Register(() => HandOffAsync().GetAwaiter().GetResult());
         return Task.CompletedTask;
     }
 
@@ -72,9 +79,48 @@ internal sealed class LocalPeersLifecycle(
             delay = TimeSpan.FromMilliseconds(Math.Min(1000, delay.TotalMilliseconds * 2));
         }
         if (pending.Count == 0) logger.LogInformation("silo {Silo}: replicas of groups [{Groups}] are active", silo.Name, string.Join(",", localPeers.Groups.Order()));
+        await LearnWherePeersLiveAsync(cancellationToken);
     }
 
-    private async Task OnStopActive(CancellationToken cancellationToken)
+    // A follower only ever calls its leader, so this silo may never have looked up where the other
+    // replicas of its groups live. Should it become leader when another silo stops (a SIGTERM
+    // hand-off), its first heartbeats would wait on directory lookups answered by the stopping
+    // silo's directory partition, and check-quorum would end its leadership meanwhile. One call
+    // to each peer now puts their addresses in this silo's directory cache. Best effort.
+    private async Task LearnWherePeersLiveAsync(CancellationToken cancellationToken)
+    {
+        foreach (var group in layout.GroupsOn(ReplicaName))
+        {
+            foreach (var replica in group.Replicas)
+            {
+                if (replica == ReplicaName || cancellationToken.IsCancellationRequested) continue;
+                try { await grains.Peer(group.Id, replica).GetStatus(); }
+                catch (Exception e) when (e is OrleansException or TimeoutException) { logger.LogDebug(e, "replica {Replica} of group {Group} did not answer", replica, group.Id); }
+            }
+        }
+    }
+
+    private async Task<bool> OthersAgreeOnANewLeaderAsync(uint group)
+    {
+        string? leader = null;
+        foreach (var replica in layout.Group(group)!.Replicas)
+        {
+            if (replica == ReplicaName) continue;
+            try
+            {
+                var seen = (await grains.Peer(group, replica).GetStatus()).Leader;
+                if (seen.Length == 0 || seen == ReplicaName || (leader is not null && seen != leader)) return false;
+                leader = seen;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // A replica that is down cannot disagree; the others decide.
+            }
+        }
+        return leader is not null;
+    }
+
+    private async Task HandOffAsync()
     {
         await _stopping.CancelAsync();
         await _activation;
@@ -86,11 +132,13 @@ internal sealed class LocalPeersLifecycle(
             try { await grains.Peer(group, ReplicaName).TransferLeadershipAway(); }
             catch (Exception e) when (e is OrleansException or TimeoutException) { logger.LogWarning(e, "group {Group}: hand-off did not start", group); }
         }
-        // Done when every group names a new leader, not merely when this replica stepped down.
+        // Done when, in every group, all the other replicas name the same new leader: then it reaches
+        // a quorum without this replica (whose vote may have been the one that elected it).
         var deadline = DateTime.UtcNow + HandOffTimeout;
-        while (DateTime.UtcNow < deadline && led.Any(g => localPeers.KnownLeaderOf(g) is var leader && (leader == self || leader == 0)))
+        foreach (var group in led)
         {
-            try { await Task.Delay(20, cancellationToken); } catch (OperationCanceledException) { break; } // polling a condition with a deadline
+            while (DateTime.UtcNow < deadline && !await OthersAgreeOnANewLeaderAsync(group))
+                await Task.Delay(20); // polling a condition with a deadline
         }
         logger.LogInformation("silo {Silo}: leadership of groups [{Groups}] handed over", silo.Name, string.Join(",", led));
     }

@@ -85,6 +85,7 @@ internal static class LocalCluster
                  })
             start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in SiloProcessEnvironment.Recommended) start.Environment.TryAdd(name, value);
         start.Environment["Logging__LogLevel__OrleansKv"] = "Information";
         // Orleans's start-up advice to use server GC: workstation GC is chosen on purpose (several
         // silos share a few cores), so the note is noise here.

@@ -18,7 +18,11 @@ public struct KvResponseSurrogate
     [Id(0)] public byte[] Encoded;
 }
 
-/// <summary>Serializes <see cref="KvRequest"/> through its protobuf encoding; a local call gets a clone (the caller may reuse its request for a retry).</summary>
+/// <summary>
+/// Serializes <see cref="KvRequest"/> through its protobuf encoding. A local call shares the
+/// instance instead of copying it: a request is never changed once it is sent (the client's retry
+/// changes a copy; replicas only read requests) and its bytes are immutable ByteStrings.
+/// </summary>
 [RegisterConverter, RegisterCopier]
 public sealed class KvRequestConverter : IConverter<KvRequest, KvRequestSurrogate>, IDeepCopier<KvRequest>
 {
@@ -26,11 +30,13 @@ public sealed class KvRequestConverter : IConverter<KvRequest, KvRequestSurrogat
 
     public KvRequestSurrogate ConvertToSurrogate(in KvRequest value) => new() { Encoded = value.ToByteArray() };
 
-    // Protobuf's clone shares the immutable ByteStrings (key, value): no bytes are copied.
-    public KvRequest? DeepCopy(KvRequest? input, CopyContext context) => input?.Clone();
+    public KvRequest? DeepCopy(KvRequest? input, CopyContext context) => input;
 }
 
-/// <summary>Serializes <see cref="KvResponse"/> through its protobuf encoding; a local call gets a clone.</summary>
+/// <summary>
+/// Serializes <see cref="KvResponse"/> through its protobuf encoding. A local call shares the
+/// instance: a replica builds a fresh answer for each request and never changes it once sent.
+/// </summary>
 [RegisterConverter, RegisterCopier]
 public sealed class KvResponseConverter : IConverter<KvResponse, KvResponseSurrogate>, IDeepCopier<KvResponse>
 {
@@ -38,5 +44,5 @@ public sealed class KvResponseConverter : IConverter<KvResponse, KvResponseSurro
 
     public KvResponseSurrogate ConvertToSurrogate(in KvResponse value) => new() { Encoded = value.ToByteArray() };
 
-    public KvResponse? DeepCopy(KvResponse? input, CopyContext context) => input?.Clone();
+    public KvResponse? DeepCopy(KvResponse? input, CopyContext context) => input;
 }
