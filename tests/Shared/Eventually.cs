@@ -1,6 +1,6 @@
-namespace OrleansKv.Integration;
+namespace OrleansKv.Testing;
 
-/// <summary>Waits on a condition with a deadline: the tests' only way to wait (never a bare sleep).</summary>
+/// <summary>Waits on a condition with a deadline: the tests' only way to wait (never a bare sleep). Compiled into every test project that needs it.</summary>
 internal static class Eventually
 {
     public static async Task<T> WaitAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class
