@@ -126,15 +126,12 @@ internal sealed class RaftPeerGrain(
         // One call per destination: a Ready usually holds one message per follower, sometimes more.
         for (var i = 0; i < messages.Count; i++)
         {
-            var to = messages[i].To;
-            if (IndexOfDestination(messages, to) < i) continue; // this destination's batch went out already
-            var batch = new List<Message>();
-            for (var j = i; j < messages.Count; j++) if (messages[j].To == to) batch.Add(messages[j]);
-            if (layout.NameOf(to) is not { } replica || !activeReplicas.IsActive(replica)) continue;
+            if (FirstIndexOf(messages, messages[i].To) < i) continue; // this destination's batch went out already
+            if (layout.NameOf(messages[i].To) is not { } replica || !activeReplicas.IsActive(replica)) continue;
             try
             {
                 // One-way: no answer, no timeout; a call Orleans cannot deliver is a lost message.
-                _ = _peers.Of(group, replica).Deliver([.. batch]);
+                _ = _peers.Of(group, replica).Deliver(BatchFrom(messages, i));
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
@@ -143,10 +140,21 @@ internal sealed class RaftPeerGrain(
         }
     }
 
-    private static int IndexOfDestination(IReadOnlyList<Message> messages, ulong to)
+    private static int FirstIndexOf(IReadOnlyList<Message> messages, ulong to)
     {
         for (var i = 0; i < messages.Count; i++) if (messages[i].To == to) return i;
         return -1;
+    }
+
+    // The messages for the destination of messages[first], in Ready order (first is its first).
+    private static Message[] BatchFrom(IReadOnlyList<Message> messages, int first)
+    {
+        var to = messages[first].To;
+        var count = 0;
+        for (var i = first; i < messages.Count; i++) if (messages[i].To == to) count++;
+        var batch = new Message[count];
+        for (int i = first, n = 0; n < count; i++) if (messages[i].To == to) batch[n++] = messages[i];
+        return batch;
     }
 
     public void Post(Action work) => GrainContext.Scheduler.QueueAction(() => RunTurn(work));
