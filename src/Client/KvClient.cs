@@ -30,7 +30,7 @@ public sealed class KvClient : IKvClient
         ClientId = options.ClientId ?? RandomClientId();
         var routing = new RoutingTable();
         _views = new ClusterViewSource(grains, routing, options.RequestTimeout);
-        _executor = new RequestExecutor(new PeerReferences(grains), routing, _views, new ClientSessions(), options);
+        _executor = new RequestExecutor(new ReplicaCallQueues(new PeerReferences(grains)), routing, _views, new ClientSessions(), options);
     }
 
     /// <summary>This client's id in every group's exactly-once sessions.</summary>

@@ -14,7 +14,7 @@ namespace OrleansKv.Client;
 /// replica, running out of time is reported as <see cref="KvTimeoutException"/> (outcome unknown),
 /// never as a refusal.
 /// </remarks>
-internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing, ClusterViewSource views, ClientSessions sessions, KvClientOptions options)
+internal sealed class RequestExecutor(ReplicaCallQueues replicas, RoutingTable routing, ClusterViewSource views, ClientSessions sessions, KvClientOptions options)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(500);
@@ -39,7 +39,8 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
         GroupSession? session = null;
         try
         {
-            var group = await GroupOfAsync(request, cancellationToken).ConfigureAwait(false);
+            // The routing table knows the group almost always: no task for the lookup then.
+            var group = routing.GroupOf(request.Key.Span) ?? await LearnGroupOfAsync(request, cancellationToken).ConfigureAwait(false);
             request.Group = group;
             if (isWrite)
             {
@@ -93,9 +94,8 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
             : new UnavailableException($"no answer within {seconds:0.#} s ({attempts.LastProblem})");
     }
 
-    private async Task<uint> GroupOfAsync(KvRequest request, CancellationToken cancellationToken)
+    private async Task<uint> LearnGroupOfAsync(KvRequest request, CancellationToken cancellationToken)
     {
-        if (routing.GroupOf(request.Key.Span) is { } known) return known;
         await views.RefreshAsync(cancellationToken).ConfigureAwait(false);
         return routing.GroupOf(request.Key.Span) ?? throw new UnavailableException("the cluster reported no group for this key");
     }
@@ -112,7 +112,7 @@ internal sealed class RequestExecutor(PeerReferences peers, RoutingTable routing
         attempts.Sends++;
         try
         {
-            return await peers.Of(group, replica).Execute(request).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await replicas.Of(group, replica).Call(request).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

@@ -24,6 +24,14 @@ public interface IRaftPeerGrain : IGrainWithIntegerCompoundKey
     [ResponseTimeout("00:00:10")]
     Task<KvResponse> Execute(KvRequest request);
 
+    /// <summary>
+    /// Several client requests in one call: a client sends the requests its callers issue at the
+    /// same moment together. The answers come back in request order, each what
+    /// <see cref="Execute"/> would have answered.
+    /// </summary>
+    [ResponseTimeout("00:00:10")]
+    Task<KvResponse[]> ExecuteBatch(KvRequest[] requests);
+
     /// <summary>What this replica knows: its role, the leader, term and applied index.</summary>
     [ResponseTimeout("00:00:05")]
     Task<PeerStatus> GetStatus();

@@ -99,6 +99,28 @@ internal sealed class RaftPeerGrain(
         return answer.Task;
     }
 
+    public Task<KvResponse[]> ExecuteBatch(KvRequest[] requests)
+    {
+        // One turn takes them all, so they join one Raft batch; the call completes with the last answer.
+        var answers = new KvResponse[requests.Length];
+        var outstanding = requests.Length;
+        var completion = new TaskCompletionSource<KvResponse[]>();
+        if (requests.Length == 0) return Task.FromResult(answers);
+        RunTurn(() =>
+        {
+            for (var i = 0; i < requests.Length; i++)
+            {
+                var slot = i;
+                _peer.OnClientRequest(requests[i], response =>
+                {
+                    answers[slot] = response;
+                    if (Interlocked.Decrement(ref outstanding) == 0) completion.TrySetResult(answers);
+                });
+            }
+        });
+        return completion.Task;
+    }
+
     public Task<PeerStatus> GetStatus()
     {
         var leader = _peer.KnownLeader;

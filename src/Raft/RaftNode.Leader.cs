@@ -132,9 +132,10 @@ public sealed partial class RaftNode
         Entry[] entries = [];
         if (progress.Next <= _log.LastIndex)
         {
-            var batch = new List<Entry>();
-            _log.Slice(progress.Next, _log.LastIndex + 1, _options.MaxBytesPerMessage, batch);
-            entries = [.. batch];
+            // Sliced into one reused list: the message's array is the only allocation per send.
+            _appendScratch.Clear();
+            _log.Slice(progress.Next, _log.LastIndex + 1, _options.MaxBytesPerMessage, _appendScratch);
+            entries = [.. _appendScratch];
         }
         if (entries.Length == 0 && !sendIfEmpty) return false;
         Send(new Message

@@ -36,6 +36,7 @@ public sealed partial class RaftNode
     // ReadIndex requests a new leader received before committing an entry of its own term: its
     // commit index might still lag the previous leader's, so it must not answer them yet.
     private readonly List<Message> _readsAwaitingLeaderCommit = [];
+    private readonly List<Entry> _appendScratch = [];
 
     private int _electionElapsed;
     private int _heartbeatElapsed;

@@ -29,6 +29,11 @@ builder.WebHost.UseUrls(settings.HttpUrl);
 // Each gateway connection reads straight into a buffer instead of first waiting with a zero-byte
 // read: one receive call per request rather than two (4 KiB held per idle connection).
 builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
+// ASP.NET Core's hosting starts an Activity per request (an object and an async-local change)
+// whenever its diagnostics logger is enabled at all. The gateway logs its own failures, so that
+// logger is off unless the configuration names it.
+const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+if (builder.Configuration[$"Logging:LogLevel:{HostingDiagnostics}"] is null) builder.Logging.AddFilter(HostingDiagnostics, LogLevel.None);
 builder.UseOrleans(silo => SiloBuilderSetup.Configure(silo, settings));
 IServiceProvider? services = null;
 GatewaySetup.AddGateway(builder.Services, settings, () => services is not null && GatewaySetup.IsReady(services, settings));

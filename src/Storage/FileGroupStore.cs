@@ -27,6 +27,7 @@ internal sealed class FileGroupStore : IRaftGroupStore
 
     // Indexes of local snapshots whose files were written by StageSnapshot and not yet saved.
     private readonly ConcurrentDictionary<ulong, bool> _staged = new();
+    private ArrayBufferWriter<byte> _encodeBuffer = new(64 * 1024);
 
     // The newest snapshot whose file and marker are durable (set from the writer thread). Compared
     // by reference: a later snapshot at the same index is a different write, and not yet durable.
@@ -68,7 +69,10 @@ internal sealed class FileGroupStore : IRaftGroupStore
     public void Persist(RaftWrite write, Action onDurable)
     {
         GroupLog.ValidateConsecutive(write.Entries);
-        var records = new ArrayBufferWriter<byte>();
+        // Encoded into one buffer the group reuses (a group's writes come from one turn at a time);
+        // the WAL writer gets an exact copy.
+        var records = _encodeBuffer;
+        records.ResetWrittenCount();
         SnapshotRef? reference = null;
         if (write.Snapshot is { } snapshot)
         {
@@ -103,8 +107,12 @@ internal sealed class FileGroupStore : IRaftGroupStore
             Sync = write.Sync,
             OnDurable = write.Snapshot is null ? onDurable : SnapshotDurable(write.Snapshot, onDurable),
         });
+        // A write of large values does not pin a large buffer for the life of the group.
+        if (records.Capacity > MaxRetainedEncodeBuffer) _encodeBuffer = new ArrayBufferWriter<byte>(64 * 1024);
         TrimMemory();
     }
+
+    private const int MaxRetainedEncodeBuffer = 1 << 20;
 
     public void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable)
     {

@@ -38,7 +38,7 @@ public sealed class RaftPeerGrainTests
         Assert.Contains(leader, ReplicaCluster.Replicas);
         Assert.True((await cluster.Peer(1, leader).GetStatus()).IsLeader);
 
-        var key = KeyOfGroup(cluster, 1, "replicated");
+        var key = ReplicaCluster.KeyOfGroup(cluster, 1, "replicated");
         var version = await cluster.Client.PutAsync(Utf8(key), Utf8("everywhere"));
 
         // Every replica applies it: a stale read at each one returns the value and its version.
@@ -64,7 +64,7 @@ public sealed class RaftPeerGrainTests
     {
         await using var cluster = await ReplicaCluster.StartAsync();
         var leader = await cluster.LeaderOfAsync(1);
-        var keys = Enumerable.Range(0, 20).Select(i => KeyOfGroup(cluster, 1, $"durable-{i}")).ToList();
+        var keys = Enumerable.Range(0, 20).Select(i => ReplicaCluster.KeyOfGroup(cluster, 1, $"durable-{i}")).ToList();
         var versions = new Dictionary<string, ulong>();
         foreach (var key in keys.Take(10)) versions[key] = await cluster.Client.PutAsync(Utf8(key), Utf8("before-" + key));
 
@@ -105,18 +105,6 @@ public sealed class RaftPeerGrainTests
             Assert.True(error is OrleansException, $"expected an Orleans error, got {error.GetType().Name}: {error.Message}");
         }
         // The other replicas still serve the group.
-        Assert.True(await cluster.Client.PutAsync(Utf8(KeyOfGroup(cluster, 1, "still-served")), Utf8("yes")) > 0);
-    }
-
-    // A key whose hash slot belongs to <paramref name="group"/>.
-    private static string KeyOfGroup(ReplicaCluster cluster, uint group, string prefix)
-    {
-        var layout = cluster.Layout.Group(group)!;
-        for (var i = 0; ; i++)
-        {
-            var key = $"{prefix}-{i}";
-            var slot = Contracts.HashSlot.Of(key);
-            if (slot >= layout.SlotStart && slot < layout.SlotEnd) return key;
-        }
+        Assert.True(await cluster.Client.PutAsync(Utf8(ReplicaCluster.KeyOfGroup(cluster, 1, "still-served")), Utf8("yes")) > 0);
     }
 }

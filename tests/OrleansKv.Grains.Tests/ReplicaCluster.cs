@@ -66,6 +66,23 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     public IRaftPeerGrain Peer(uint group, string replica) => Cluster.Client.Peer(group, replica);
 
+    /// <summary>The group whose hash slots hold <paramref name="key"/>.</summary>
+    public uint GroupOf(string key)
+    {
+        var slot = Contracts.HashSlot.Of(key);
+        return Layout.Groups.Single(g => slot >= g.SlotStart && slot < g.SlotEnd).Id;
+    }
+
+    /// <summary>A key whose hash slot belongs to <paramref name="group"/>: <paramref name="prefix"/> and a number.</summary>
+    public static string KeyOfGroup(ReplicaCluster cluster, uint group, string prefix)
+    {
+        for (var i = 0; ; i++)
+        {
+            var key = $"{prefix}-{i}";
+            if (cluster.GroupOf(key) == group) return key;
+        }
+    }
+
     /// <summary>The replica every running replica of <paramref name="group"/> agrees leads it.</summary>
     public async Task<string> LeaderOfAsync(uint group, IEnumerable<string>? among = null)
     {

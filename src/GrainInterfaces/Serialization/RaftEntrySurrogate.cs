@@ -8,7 +8,7 @@ public struct RaftEntrySurrogate
 {
     [Id(0)] public ulong Index;
     [Id(1)] public ulong Term;
-    [Id(2)] public EntryType Type;
+    [Id(2)] public byte Type; // the EntryType as its byte: no boxing through an untyped enum codec
     [Id(3)] public byte[] Data;
 }
 
@@ -16,7 +16,7 @@ public struct RaftEntrySurrogate
 [RegisterConverter]
 public sealed class RaftEntryConverter : IConverter<Entry, RaftEntrySurrogate>
 {
-    public Entry ConvertFromSurrogate(in RaftEntrySurrogate surrogate) => new(surrogate.Index, surrogate.Term, surrogate.Type, surrogate.Data ?? []);
+    public Entry ConvertFromSurrogate(in RaftEntrySurrogate surrogate) => new(surrogate.Index, surrogate.Term, (EntryType)surrogate.Type, surrogate.Data ?? []);
 
-    public RaftEntrySurrogate ConvertToSurrogate(in Entry value) => new() { Index = value.Index, Term = value.Term, Type = value.Type, Data = value.Data };
+    public RaftEntrySurrogate ConvertToSurrogate(in Entry value) => new() { Index = value.Index, Term = value.Term, Type = (byte)value.Type, Data = value.Data };
 }

@@ -1,3 +1,4 @@
+using Orleans.Serialization.Cloning;
 using OrleansKv.Raft;
 
 namespace OrleansKv.Grains.Serialization;
@@ -5,12 +6,13 @@ namespace OrleansKv.Grains.Serialization;
 /// <summary>
 /// How a Raft <see cref="Message"/> travels in a grain call. The Raft core has no dependencies,
 /// so its types carry no serializer attributes; this surrogate and its converter teach Orleans
-/// to serialize them field by field.
+/// to serialize them field by field. The type travels as its byte value: Orleans has no codec
+/// for the core's enums, and its untyped fallback would box one per message.
 /// </summary>
 [GenerateSerializer]
 public struct RaftMessageSurrogate
 {
-    [Id(0)] public MessageType Type;
+    [Id(0)] public byte Type;
     [Id(1)] public ulong From;
     [Id(2)] public ulong To;
     [Id(3)] public ulong Term;
@@ -24,13 +26,17 @@ public struct RaftMessageSurrogate
     [Id(11)] public byte[]? Context;
 }
 
-/// <summary>Converts a Raft <see cref="Message"/> to and from its surrogate.</summary>
-[RegisterConverter]
-public sealed class RaftMessageConverter : IConverter<Message, RaftMessageSurrogate>
+/// <summary>
+/// Converts a Raft <see cref="Message"/> to and from its surrogate. Sending shares the instance
+/// instead of deep-copying it: a message is immutable (init-only), and the entries it carries are
+/// the log's own, whose bytes nothing changes once appended.
+/// </summary>
+[RegisterConverter, RegisterCopier]
+public sealed class RaftMessageConverter : IConverter<Message, RaftMessageSurrogate>, IDeepCopier<Message>
 {
     public Message ConvertFromSurrogate(in RaftMessageSurrogate surrogate) => new()
     {
-        Type = surrogate.Type,
+        Type = (MessageType)surrogate.Type,
         From = surrogate.From,
         To = surrogate.To,
         Term = surrogate.Term,
@@ -46,7 +52,7 @@ public sealed class RaftMessageConverter : IConverter<Message, RaftMessageSurrog
 
     public RaftMessageSurrogate ConvertToSurrogate(in Message value) => new()
     {
-        Type = value.Type,
+        Type = (byte)value.Type,
         From = value.From,
         To = value.To,
         Term = value.Term,
@@ -59,4 +65,6 @@ public sealed class RaftMessageConverter : IConverter<Message, RaftMessageSurrog
         RejectHint = value.RejectHint,
         Context = value.Context,
     };
+
+    public Message? DeepCopy(Message? input, CopyContext context) => input;
 }

@@ -19,6 +19,9 @@ internal static class SiloBuilderSetup
         silo.ConfigureEndpoints(IPAddress.Parse(settings.Address), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
         UseClustering(silo, settings);
         TuneFailureDetection(silo);
+        // Orleans sizes its grain-location cache for a million grains up front (~9 MiB per silo).
+        // A silo here talks to a few peer grains per group; 10,000 entries is still generous.
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 10_000);
 
         silo.Services.AddSingleton<IStorageProvider>(_ => OpenStorage(settings));
         silo.AddRaftPeers(new ClusterLayout(settings.Silos, settings.Groups, settings.ReplicationFactor));
