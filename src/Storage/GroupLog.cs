@@ -19,13 +19,20 @@ internal sealed class GroupLog(bool tracksLocations = false) : IRaftLog
 
     // _entries[0] stands for the compaction point (its index and term), so the term of
     // FirstIndex - 1 needs no special case.
-    private readonly List<Entry> _entries = [new Entry(0, 0, EntryType.Normal, [])];
+    private readonly EntryChunks _entries = WithCompactionPoint(0, 0);
 
     // Entries [FirstIndex, _coldThrough] hold no bytes here (their Data is empty): they are read
     // through _readCold. _hotBytes counts the Data of the entries after them.
     private ulong _coldThrough;
     private long _hotBytes;
     private ColdEntryReader? _readCold;
+
+    private static EntryChunks WithCompactionPoint(ulong index, ulong term)
+    {
+        var entries = new EntryChunks();
+        entries.Add(new Entry(index, term, EntryType.Normal, []));
+        return entries;
+    }
 
     /// <summary>Reads entries [lo, hi) that were dropped from memory, with GetEntries's size rule.</summary>
     public delegate void ColdEntryReader(ulong lo, ulong hi, long maxBytes, List<Entry> into);
@@ -209,7 +216,9 @@ internal sealed class GroupLog(bool tracksLocations = false) : IRaftLog
     private void RemoveSlots(int start, int count)
     {
         for (var i = start; i < start + count; i++) _hotBytes -= _entries[i].Data.Length;
-        _entries.RemoveRange(start, count);
+        if (start == 0) _entries.RemoveFirst(count);
+        else if (start + count == _entries.Count) _entries.RemoveLast(count);
+        else throw new InvalidOperationException("only a prefix or a suffix of the log is ever removed");
     }
 
     /// <summary>Recovery: the snapshot loaded from its file, once the log has been replayed.</summary>
