@@ -48,7 +48,7 @@ public sealed class RaftPeer
         _node = new RaftNode(options.ToRaftOptions(snapshot.Metadata.Index, random), store);
         var refusals = new PeerRefusals(options, _node);
         var snapshots = new SnapshotPolicy(options, store, host, _node, _stateMachine, snapshot.Metadata.Index);
-        _applier = new ReadyApplier(_stateMachine, _pending, refusals, snapshots);
+        _applier = new ReadyApplier(_stateMachine, _pending, refusals, snapshots, _node.Term);
         _readyCycle = new ReadyCycle(options.GroupId, _node, store, transport, host, _applier, snapshots);
         _batcher = new ClientRequestBatcher(options, _node, store, host, _stateMachine, _pending, refusals, _readyCycle);
         _roles = new RoleWatch(_node, options.ReplicaNames);
@@ -64,7 +64,10 @@ public sealed class RaftPeer
     public uint GroupId => _options.GroupId;
 
     /// <summary>The leader this replica last heard of (its node id), 0 if none. Safe to read from any thread.</summary>
-    public ulong KnownLeader => _applier.KnownLeader;
+    public ulong KnownLeader => _applier.Known.Leader;
+
+    /// <summary>The leader this replica last heard of (0 if none) and the term it knows, as one snapshot. Safe to read from any thread.</summary>
+    public Leadership KnownLeadership => _applier.Known;
 
     public bool IsLeader => _node.Role == RaftRole.Leader;
 

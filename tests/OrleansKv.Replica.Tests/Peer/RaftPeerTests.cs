@@ -205,7 +205,7 @@ public sealed class RaftPeerTests
     }
 
     [Fact]
-    public void Role_changes_are_reported_with_their_cause()
+    public void Role_changes_are_reported_with_their_cause_and_the_known_leadership_follows_them()
     {
         var cluster = new PeerCluster();
         var changes = new List<(ulong Replica, RoleChange Change)>();
@@ -213,6 +213,7 @@ public sealed class RaftPeerTests
         var leader = cluster.ElectLeader();
         Assert.Contains(changes, c => c.Replica == leader.Node.Id && c.Change.Role == RaftRole.Leader && c.Change.Cause.Contains("RequestVoteResponse"));
         Assert.Contains(changes, c => c.Change.Role == RaftRole.PreCandidate && c.Change.Cause.StartsWith("election timeout"));
+        Assert.All(cluster.Grains.Values, g => Assert.Equal(new Leadership(leader.Node.Id, leader.Term), g.KnownLeadership));
 
         // A leader cut off from its followers is deposed by check-quorum, and says so.
         changes.Clear();
