@@ -37,7 +37,7 @@ public static class KvApiEndpoints
                 $"{context.Request.Method} is not supported on /v1/kv/{{key}}; use GET, HEAD, PUT, POST ?op=append or DELETE"))
             .WithOrder(1).ExcludeFromDescription();
 
-        app.MapGet("/v1/cluster", ClusterAsync).WithName("Cluster").WithSummary("The cluster as the gateway sees it: silos, groups, their replicas, slot ranges and leaders.");
+        app.MapGet("/v1/cluster", ClusterAsync).WithName("Cluster").WithSummary("The cluster as the gateway sees it: silos, groups, their replicas, slot ranges, leaders and terms.");
         app.MapGet("/healthz/live", () => Results.Ok(new { status = "live" })).WithName("Liveness");
         app.MapGet("/healthz/ready", ReadyAsync).WithName("Readiness");
         app.MapOpenApi();

@@ -25,10 +25,13 @@ public sealed record SiloView(
 /// <param name="Leader">The name of its leader as the answering silo knows it, empty if unknown.</param>
 /// <param name="SlotStart">First hash slot the group owns.</param>
 /// <param name="SlotEnd">One past the last hash slot the group owns.</param>
+/// <param name="Term">The Raft term of the answering silo's replica of the group (0 if it hosts none active):
+/// a leader that keeps its term has kept its leadership.</param>
 [GenerateSerializer, Immutable]
 public sealed record GroupView(
     [property: Id(0)] uint Id,
     [property: Id(1)] IReadOnlyList<string> Replicas,
     [property: Id(2)] string Leader,
     [property: Id(3)] int SlotStart,
-    [property: Id(4)] int SlotEnd);
+    [property: Id(4)] int SlotEnd,
+    [property: Id(5)] ulong Term);

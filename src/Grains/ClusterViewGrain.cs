@@ -29,8 +29,9 @@ internal sealed class ClusterViewGrain(
         var groups = new List<GroupView>(layout.Groups.Count);
         foreach (var group in layout.Groups)
         {
-            var leader = localPeers.KnownLeaderOf(group.Id);
-            groups.Add(new GroupView(group.Id, group.Replicas, leader == 0 ? "" : layout.NameOf(leader) ?? "", group.SlotStart, group.SlotEnd));
+            var known = localPeers.LeadershipOf(group.Id);
+            var leader = known is { Leader: not 0 } ? layout.NameOf(known.Leader) ?? "" : "";
+            groups.Add(new GroupView(group.Id, group.Replicas, leader, group.SlotStart, group.SlotEnd, known?.Term ?? 0));
         }
         return Task.FromResult(new ClusterView(cluster.Value.ClusterId, silos, groups));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OrleansKv.Replica;
+using OrleansKv.Replica.Peer;
 
 namespace OrleansKv.Grains;
 
@@ -20,4 +21,7 @@ public sealed class LocalPeers
 
     /// <summary>The node id of the leader the peer of <paramref name="group"/> here last heard of; 0 if none, or no peer here.</summary>
     public ulong KnownLeaderOf(uint group) => _peers.TryGetValue(group, out var peer) ? peer.KnownLeader : 0;
+
+    /// <summary>The leader (node id, 0 if none) the peer of <paramref name="group"/> here last heard of, and its term; null if no peer here.</summary>
+    public Leadership? LeadershipOf(uint group) => _peers.TryGetValue(group, out var peer) ? peer.KnownLeadership : null;
 }

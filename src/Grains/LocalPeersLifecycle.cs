@@ -82,11 +82,11 @@ internal sealed class LocalPeersLifecycle(
         await LearnWherePeersLiveAsync(cancellationToken);
     }
 
-    // A follower only ever calls its leader, so this silo may never have looked up where the other
-    // replicas of its groups live. Should it become leader when another silo stops (a SIGTERM
-    // hand-off), its first heartbeats would wait on directory lookups answered by the stopping
-    // silo's directory partition, and check-quorum would end its leadership meanwhile. One call
-    // to each peer now puts their addresses in this silo's directory cache. Best effort.
+    // A follower only ever calls its leader, so this silo may never have sent to the other
+    // replicas of its groups. Should it become leader (a SIGTERM hand-off), its first heartbeats
+    // would each wait on placement: Orleans asks the grain directory first, whose answer for a
+    // peer is always "not registered" (see ReplicaPlacement), maybe from the stopping silo's
+    // partition. One call to each peer now puts its silo in this silo's cache. Best effort.
     private async Task LearnWherePeersLiveAsync(CancellationToken cancellationToken)
     {
         foreach (var group in layout.GroupsOn(ReplicaName))

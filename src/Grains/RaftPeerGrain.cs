@@ -8,6 +8,7 @@ using OrleansKv.Raft;
 using OrleansKv.Replica;
 using OrleansKv.Replica.Hosting;
 using OrleansKv.Replica.Kv;
+using OrleansKv.Replica.Peer;
 using OrleansKv.Replica.Storage;
 
 namespace OrleansKv.Grains;
@@ -69,6 +70,7 @@ internal sealed class RaftPeerGrain(
         // The provider recovered every group when the silo started; opening a group is in memory.
         _peers = new PeerReferences(GrainFactory);
         _peer = new RaftPeer(peerOptions, storage.OpenGroup(_group), this, this, new Random());
+        _peer.RoleChanged = LogRoleChange;
         _timer = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(settings.TickPeriod, settings.TickPeriod) { Interleave = true, KeepAlive = true });
         localPeers.Add(_group, _peer);
         logger.LogInformation("replica {Replica} of group {Group} activated (term {Term}, applied {Applied})", _replica, _group, _peer.Term, _peer.AppliedIndex);
@@ -82,6 +84,10 @@ internal sealed class RaftPeerGrain(
         logger.LogInformation("replica {Replica} of group {Group} deactivated: {Reason}", _replica, _group, reason);
         return Task.CompletedTask;
     }
+
+    private void LogRoleChange(RoleChange c) =>
+        logger.LogInformation("group {Group} replica {Replica}: {OldRole} term {OldTerm} leader {OldLeader} -> {Role} term {Term} leader {Leader}; cause: {Cause}",
+            _group, _replica, c.OldRole, c.OldTerm, layout.NameOf(c.OldLeader) ?? "none", c.Role, c.Term, layout.NameOf(c.Leader) ?? "none", c.Cause);
 
     // ------------------------------------------------------------------ grain calls in
 

@@ -33,6 +33,7 @@ public sealed class RaftPeer
     private readonly ClientRequestBatcher _batcher;
     private readonly ReadyCycle _readyCycle;
     private readonly ReadyApplier _applier;
+    private readonly RoleWatch _roles;
     private long _ticks;
 
     /// <summary>Activates the replica over what <paramref name="store"/> holds; <paramref name="random"/> drives the core's election timeouts.</summary>
@@ -47,15 +48,26 @@ public sealed class RaftPeer
         _node = new RaftNode(options.ToRaftOptions(snapshot.Metadata.Index, random), store);
         var refusals = new PeerRefusals(options, _node);
         var snapshots = new SnapshotPolicy(options, store, host, _node, _stateMachine, snapshot.Metadata.Index);
-        _applier = new ReadyApplier(_stateMachine, _pending, refusals, snapshots);
+        _applier = new ReadyApplier(_stateMachine, _pending, refusals, snapshots, _node.Term);
         _readyCycle = new ReadyCycle(options.GroupId, _node, store, transport, host, _applier, snapshots);
         _batcher = new ClientRequestBatcher(options, _node, store, host, _stateMachine, _pending, refusals, _readyCycle);
+        _roles = new RoleWatch(_node, options.ReplicaNames);
+    }
+
+    /// <summary>Called (on the peer's turn) when a turn changed this replica's role, term or known leader, with the cause.</summary>
+    public Action<RoleChange>? RoleChanged
+    {
+        get => _roles.Changed;
+        set => _roles.Changed = value;
     }
 
     public uint GroupId => _options.GroupId;
 
     /// <summary>The leader this replica last heard of (its node id), 0 if none. Safe to read from any thread.</summary>
-    public ulong KnownLeader => _applier.KnownLeader;
+    public ulong KnownLeader => _applier.Known.Leader;
+
+    /// <summary>The leader this replica last heard of (0 if none) and the term it knows, as one snapshot. Safe to read from any thread.</summary>
+    public Leadership KnownLeadership => _applier.Known;
 
     public bool IsLeader => _node.Role == RaftRole.Leader;
 
@@ -73,7 +85,9 @@ public sealed class RaftPeer
     public void OnTick()
     {
         _ticks++;
+        _roles.Before();
         _node.Tick();
+        _roles.AfterTick(_ticks);
         _pending.ExpireBefore(_ticks);
         _readyCycle.Flush();
     }
@@ -81,7 +95,10 @@ public sealed class RaftPeer
     /// <summary>Messages from another replica of the group (one grain call carries a Ready's batch for this replica).</summary>
     public void OnRaftMessages(IReadOnlyList<Message> messages)
     {
+        _roles.Before();
+        _roles.Heard(messages, _ticks);
         foreach (var message in messages) _node.Step(message);
+        _roles.AfterMessages(messages);
         _readyCycle.Flush();
     }
 

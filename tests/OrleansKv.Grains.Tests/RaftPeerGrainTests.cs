@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using OrleansKv.Client;
+using OrleansKv.Grains.Placement;
 
 namespace OrleansKv.Grains.Tests;
 
@@ -106,5 +107,15 @@ public sealed class RaftPeerGrainTests
         }
         // The other replicas still serve the group.
         Assert.True(await cluster.Client.PutAsync(Utf8(ReplicaCluster.KeyOfGroup(cluster, 1, "still-served")), Utf8("yes")) > 0);
+    }
+
+    [Fact]
+    public void Peer_grains_are_placed_by_name_without_the_grain_directory()
+    {
+        // Orleans's default (DHT) directory deactivates the activations registered in the partition
+        // of a silo that stops or dies: a successor lost its leadership that way right after a
+        // SIGTERM hand-off (GracefulStopTests). This cluster cannot show it, as TestingHost
+        // replaces that directory with its own, so the setting itself is checked here.
+        Assert.False(new ReplicaPlacementAttribute().PlacementStrategy.IsUsingGrainDirectory);
     }
 }

@@ -10,14 +10,15 @@ namespace OrleansKv.Replica.Peer;
 /// the committed entries to apply to the <see cref="KvStateMachine"/> (answering the writes waiting
 /// for them), and the confirmed or dropped reads (served once applied reaches their index).
 /// </summary>
-internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests pending, PeerRefusals refusals, SnapshotPolicy snapshots)
+internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests pending, PeerRefusals refusals, SnapshotPolicy snapshots, ulong term)
 {
-    /// <summary>The leader this replica last heard of (its node id), 0 if none. Safe to read from any thread.</summary>
-    public ulong KnownLeader => Volatile.Read(ref _knownLeader);
-    private ulong _knownLeader;
+    /// <summary>The leader this replica last heard of and its term, published together. Safe to read from any thread.</summary>
+    public Leadership Known => Volatile.Read(ref _known);
+    private Leadership _known = new(0, term);
 
     public void Apply(Ready ready)
     {
+        if (ready.SoftState is not null || ready.HardState is not null) Publish(ready);
         if (ready.SoftState is { } soft) OnSoftState(soft);
 
         if (ready.Snapshot is { } snapshot)
@@ -35,9 +36,14 @@ internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests 
         pending.ServeReads(stateMachine.AppliedIndex, stateMachine.Read);
     }
 
+    private void Publish(Ready ready)
+    {
+        var known = new Leadership(ready.SoftState?.Leader ?? _known.Leader, ready.HardState?.Term ?? _known.Term);
+        if (known != _known) Volatile.Write(ref _known, known);
+    }
+
     private void OnSoftState(SoftState soft)
     {
-        Volatile.Write(ref _knownLeader, soft.Leader);
         // A replica that stops leading cannot answer what it took on; clients retry at the new
         // leader with the same (client, sequence), so a write that still commits applies once.
         if (soft.Role != RaftRole.Leader && pending.Count > 0) pending.FailAll(refusals.NotLeader());
@@ -66,3 +72,6 @@ internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests 
         pending.CompleteWrite(entry.Index, entry.Term, response);
     }
 }
+
+/// <summary>A replica's view of its group's leadership: the leader's node id (0 if unknown) and the replica's term.</summary>
+public sealed record Leadership(ulong Leader, ulong Term);

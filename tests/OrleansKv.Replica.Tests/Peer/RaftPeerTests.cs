@@ -1,5 +1,7 @@
 using OrleansKv.Contracts;
+using OrleansKv.Raft;
 using OrleansKv.Replica.Kv;
+using OrleansKv.Replica.Peer;
 
 namespace OrleansKv.Replica.Tests.Peer;
 
@@ -200,5 +202,25 @@ public sealed class RaftPeerTests
         cluster.Tick(3);
         Assert.False(leader.IsLeader);
         Assert.Single(cluster.Grains.Values, g => g.IsLeader);
+    }
+
+    [Fact]
+    public void Role_changes_are_reported_with_their_cause_and_the_known_leadership_follows_them()
+    {
+        var cluster = new PeerCluster();
+        var changes = new List<(ulong Replica, RoleChange Change)>();
+        foreach (var (id, grain) in cluster.Grains) grain.RoleChanged = c => changes.Add((id, c));
+        var leader = cluster.ElectLeader();
+        Assert.Contains(changes, c => c.Replica == leader.Node.Id && c.Change.Role == RaftRole.Leader && c.Change.Cause.Contains("RequestVoteResponse"));
+        Assert.Contains(changes, c => c.Change.Role == RaftRole.PreCandidate && c.Change.Cause.StartsWith("election timeout"));
+        Assert.All(cluster.Grains.Values, g => Assert.Equal(new Leadership(leader.Node.Id, leader.Term), g.KnownLeadership));
+
+        // A leader cut off from its followers is deposed by check-quorum, and says so.
+        changes.Clear();
+        cluster.Isolate(leader.Node.Id);
+        cluster.Tick(25);
+        var deposed = Assert.Single(changes, c => c.Replica == leader.Node.Id && c.Change.OldRole == RaftRole.Leader);
+        Assert.StartsWith("check-quorum", deposed.Change.Cause);
+        Assert.Equal(0UL, leader.KnownLeader);
     }
 }
