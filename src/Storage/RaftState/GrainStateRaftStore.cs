@@ -1,0 +1,285 @@
+using Orleans.Storage;
+using OrleansKv.Raft;
+using OrleansKv.Replica.Storage;
+
+namespace OrleansKv.Storage.RaftState;
+
+/// <summary>
+/// A replica's Raft state (term, vote, log, snapshots) kept through any Orleans
+/// <see cref="IGrainStorage"/> provider, under the peer grain's id, in the states
+/// <see cref="RaftStateNames"/> lists. The Raft core reads from an in-memory view that each
+/// write updates at once; the provider writes happen one after another, in order, and each
+/// write's callback runs only once the provider has acknowledged it (and every write before it).
+/// </summary>
+/// <remarks>
+/// Every durable write is one log chunk, <c>raft-log-{n}</c>, written create-only: a second
+/// activation of the same replica, writing the same chunk number, fails on the ETag. Any failed
+/// write stops the store: later writes are not attempted, no callback runs again, and the owner
+/// is told (it must stop the replica, which cannot know what is durable any more).
+/// </remarks>
+public sealed class GrainStateRaftStore : IRaftGroupStore
+{
+    /// <summary>Writes queued beyond this make the store report itself backed up (the leader then refuses new writes).</summary>
+    public const int MaxQueuedWrites = 256;
+
+    private readonly IGrainStorage _storage;
+    private readonly GrainId _grain;
+    private readonly GroupLog _log;
+    private readonly Action<Exception> _onFailure;
+    private readonly GrainState<RaftStateRecord> _metaState;
+    // The chunks still part of the log, in order, from the moment they are numbered (written or
+    // not yet): recovery must start at the first one that holds an entry after a compaction point.
+    // Locked: writes complete, and old chunks are cleared, off the grain's turns.
+    private readonly Queue<LogChunkInfo> _chunks = new();
+    private RaftMeta _meta;
+    private ulong _nextChunk;
+    private Task _tail = Task.CompletedTask;
+    private int _queued;
+    private volatile Exception? _failure;
+
+    private GrainStateRaftStore(uint groupId, IGrainStorage storage, GrainId grain, GroupLog log, Action<Exception> onFailure,
+        GrainState<RaftStateRecord> metaState, RaftMeta meta, ulong nextChunk)
+    {
+        GroupId = groupId;
+        _storage = storage;
+        _grain = grain;
+        _log = log;
+        _onFailure = onFailure;
+        _metaState = metaState;
+        _meta = meta;
+        _nextChunk = nextChunk;
+    }
+
+    public uint GroupId { get; }
+    public HardState HardState => _log.HardState;
+    public ulong FirstIndex => _log.FirstIndex;
+    public ulong LastIndex => _log.LastIndex;
+    public Snapshot Snapshot => _log.Snapshot;
+    public bool IsBackedUp => Volatile.Read(ref _queued) > MaxQueuedWrites;
+    public bool TryGetTerm(ulong index, out ulong term) => _log.TryGetTerm(index, out term);
+    public void GetEntries(ulong lo, ulong hi, long maxBytes, List<Entry> into) => _log.GetEntries(lo, hi, maxBytes, into);
+
+    /// <summary>The chunk number the next durable write gets (for tests).</summary>
+    internal ulong NextChunk => _nextChunk;
+
+    /// <summary>
+    /// Reads the replica's state back: the anchor, the snapshot's chunks, then log chunks from the
+    /// anchor's first one until a number is missing (writes are sequential, so there is no hole).
+    /// </summary>
+    /// <param name="onFailure">Told once if a later write fails; the replica must stop.</param>
+    public static async Task<GrainStateRaftStore> OpenAsync(uint groupId, IGrainStorage storage, GrainId grain, Action<Exception> onFailure)
+    {
+        var metaState = NewState();
+        await storage.ReadStateAsync(RaftStateNames.Meta, grain, metaState).ConfigureAwait(false);
+        var meta = metaState.RecordExists ? RaftStateCodec.DecodeMeta(DataOf(metaState, RaftStateNames.Meta), RaftStateNames.Meta) : RaftMeta.Initial;
+        var log = new GroupLog();
+        if (meta.Snapshot.Index > 0)
+            log.InstallSnapshot(new Snapshot(meta.Snapshot, await ReadSnapshotAsync(storage, grain, meta).ConfigureAwait(false)));
+        var hardState = meta.HardState;
+        var chunks = new List<LogChunkInfo>();
+        var sequence = meta.FirstChunk;
+        while (true)
+        {
+            var name = RaftStateNames.LogChunk(sequence);
+            var state = NewState();
+            await storage.ReadStateAsync(name, grain, state).ConfigureAwait(false);
+            if (!state.RecordExists) break;
+            var chunk = RaftStateCodec.DecodeChunk(DataOf(state, name), name);
+            if (chunk.Sequence != sequence) throw new RaftStateCorruptException($"Raft state '{name}' says it is chunk {chunk.Sequence}");
+            if (chunk.Entries.Count > 0 && chunk.Entries[0].Index > log.LastIndex + 1)
+                throw new RaftStateCorruptException($"Raft state '{name}' starts at entry {chunk.Entries[0].Index}, after a log that ends at {log.LastIndex}");
+            log.Append(chunk.Entries);
+            hardState = chunk.HardState;
+            chunks.Add(new LogChunkInfo(sequence, log.LastIndex) { ETag = state.ETag });
+            sequence++;
+        }
+        log.SetHardState(hardState);
+        var store = new GrainStateRaftStore(groupId, storage, grain, log, onFailure, metaState, meta, sequence);
+        foreach (var chunk in chunks) store._chunks.Enqueue(chunk);
+        return store;
+    }
+
+    public void Persist(RaftWrite write, Action onDurable)
+    {
+        ThrowIfFailed();
+        GroupLog.ValidateConsecutive(write.Entries);
+        if (write.Snapshot is { } snapshot)
+        {
+            // A leader's snapshot replaces the log: its chunks and a new anchor first, which names
+            // the chunk after it as the log's first; the chunks before it are garbage then.
+            _log.InstallSnapshot(snapshot);
+            var firstChunk = _nextChunk;
+            Enqueue(() => WriteSnapshotAsync(snapshot, firstChunk), onDurable: null);
+        }
+        _log.Append(write.Entries);
+        if (write.HardState is { } hardState) _log.SetHardState(hardState);
+        if (write.Entries.Count == 0 && write.Snapshot is null && !write.Sync)
+        {
+            // Only the commit index moved: it goes out with the next chunk (a crash may lose it).
+            onDurable();
+            return;
+        }
+        var chunk = new LogChunkInfo(_nextChunk++, _log.LastIndex);
+        lock (_chunks) _chunks.Enqueue(chunk);
+        var record = RaftStateCodec.Encode(new RaftLogChunk(chunk.Sequence, _log.HardState, write.Entries));
+        Enqueue(() => WriteChunkAsync(chunk, record), onDurable);
+    }
+
+    public void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable)
+    {
+        ThrowIfFailed();
+        SnapshotRules.Validate(snapshot, compactTo, _log);
+        _log.RecordSnapshot(snapshot);
+        _log.CompactTo(compactTo);
+        // Recovery must start at the first chunk holding an entry after the compaction point.
+        var firstChunk = _nextChunk;
+        lock (_chunks)
+            foreach (var chunk in _chunks)
+                if (chunk.LastIndex > compactTo) { firstChunk = chunk.Sequence; break; }
+        Enqueue(() => WriteSnapshotAsync(snapshot, firstChunk), onDurable);
+    }
+
+    private void Enqueue(Func<Task> write, Action? onDurable)
+    {
+        Interlocked.Increment(ref _queued);
+        _tail = RunAfterAsync(_tail, write, onDurable);
+    }
+
+    // Runs one write after the previous one; a failure stops every later write and callback.
+    private async Task RunAfterAsync(Task previous, Func<Task> write, Action? onDurable)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _queued);
+            throw;
+        }
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            _onFailure(e);
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+        onDurable?.Invoke();
+    }
+
+    private async Task WriteChunkAsync(LogChunkInfo chunk, byte[] record)
+    {
+        // Create-only (no ETag): the number is new, unless another activation wrote it.
+        var state = new GrainState<RaftStateRecord>(new RaftStateRecord { Data = record });
+        await _storage.WriteStateAsync(RaftStateNames.LogChunk(chunk.Sequence), _grain, state).ConfigureAwait(false);
+        chunk.ETag = state.ETag;
+    }
+
+    private async Task WriteSnapshotAsync(Snapshot snapshot, ulong firstChunk)
+    {
+        var data = snapshot.Data;
+        var generation = _meta.SnapshotGeneration + 1;
+        var chunkCount = (int)((data.LongLength + RaftStateNames.SnapshotChunkBytes - 1) / RaftStateNames.SnapshotChunkBytes);
+        for (var n = 0; n < chunkCount; n++)
+        {
+            var offset = (long)n * RaftStateNames.SnapshotChunkBytes;
+            var length = (int)Math.Min(RaftStateNames.SnapshotChunkBytes, data.LongLength - offset);
+            await OverwriteAsync(RaftStateNames.SnapshotChunk(generation, n), data.AsSpan((int)offset, length).ToArray()).ConfigureAwait(false);
+        }
+        var previous = _meta;
+        var meta = new RaftMeta(snapshot.Metadata, data.LongLength, generation, chunkCount, firstChunk, _log.HardState);
+        _metaState.State = new RaftStateRecord { Data = RaftStateCodec.Encode(meta) };
+        await _storage.WriteStateAsync(RaftStateNames.Meta, _grain, _metaState).ConfigureAwait(false);
+        _meta = meta;
+        // Garbage collection, off the write path: a failure or crash here only leaves garbage.
+        _ = ClearReplacedAsync(previous, meta);
+    }
+
+    // A generation's chunks may exist already: an attempt that crashed before its anchor was written.
+    private async Task OverwriteAsync(string name, byte[] data)
+    {
+        var state = NewState();
+        await _storage.ReadStateAsync(name, _grain, state).ConfigureAwait(false);
+        state.State = new RaftStateRecord { Data = data };
+        await _storage.WriteStateAsync(name, _grain, state).ConfigureAwait(false);
+    }
+
+    // After a new anchor is durable: the old snapshot's chunks and the log chunks before the first
+    // one it names are no longer read by anyone.
+    private async Task ClearReplacedAsync(RaftMeta previous, RaftMeta current)
+    {
+        try
+        {
+            for (var n = 0; n < previous.SnapshotChunks; n++)
+                await ClearAsync(RaftStateNames.SnapshotChunk(previous.SnapshotGeneration, n), etag: null).ConfigureAwait(false);
+            while (true)
+            {
+                LogChunkInfo chunk;
+                lock (_chunks)
+                {
+                    if (_chunks.Count == 0 || _chunks.Peek().Sequence >= current.FirstChunk) break;
+                    chunk = _chunks.Dequeue();
+                }
+                await ClearAsync(RaftStateNames.LogChunk(chunk.Sequence), chunk.ETag).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Left behind: states nothing reads. The replica itself is unharmed.
+        }
+    }
+
+    private async Task ClearAsync(string name, string? etag)
+    {
+        var state = NewState();
+        if (etag is null) await _storage.ReadStateAsync(name, _grain, state).ConfigureAwait(false);
+        else state.ETag = etag;
+        if (etag is null && !state.RecordExists) return;
+        await _storage.ClearStateAsync(name, _grain, state).ConfigureAwait(false);
+    }
+
+    private static async Task<byte[]> ReadSnapshotAsync(IGrainStorage storage, GrainId grain, RaftMeta meta)
+    {
+        var data = new byte[meta.SnapshotBytes];
+        long offset = 0;
+        for (var n = 0; n < meta.SnapshotChunks; n++)
+        {
+            var name = RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, n);
+            var state = NewState();
+            await storage.ReadStateAsync(name, grain, state).ConfigureAwait(false);
+            if (!state.RecordExists) throw new RaftStateCorruptException($"Raft state '{name}' is missing: the snapshot at {meta.Snapshot.Index} has {meta.SnapshotChunks} chunks");
+            var chunk = DataOf(state, name);
+            if (offset + chunk.Length > data.LongLength) throw new RaftStateCorruptException($"Raft state '{name}' runs past the snapshot's {meta.SnapshotBytes} bytes");
+            chunk.CopyTo(data, offset);
+            offset += chunk.Length;
+        }
+        if (offset != data.LongLength) throw new RaftStateCorruptException($"the snapshot at {meta.Snapshot.Index} holds {offset} of {meta.SnapshotBytes} bytes");
+        return data;
+    }
+
+    /// <summary>A log chunk's number, the last entry index the log had once it was written, and its ETag once written.</summary>
+    private sealed class LogChunkInfo(ulong sequence, ulong lastIndex)
+    {
+        public ulong Sequence { get; } = sequence;
+        public ulong LastIndex { get; } = lastIndex;
+        public volatile string? ETag;
+    }
+
+    // An existing record the provider returned without a value is as unreadable as a damaged one.
+    private static byte[] DataOf(GrainState<RaftStateRecord> state, string name) =>
+        state.State?.Data ?? throw new RaftStateCorruptException($"Raft state '{name}' exists but holds no value");
+
+    private static GrainState<RaftStateRecord> NewState() => new(new RaftStateRecord());
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } failure) throw new InvalidOperationException($"group {GroupId}: a storage write failed; this replica must stop", failure);
+    }
+}

@@ -1,0 +1,9 @@
+using Orleans.Storage;
+
+namespace OrleansKv.Storage.Tests.RaftState;
+
+/// <summary>The Raft state contract on Orleans's memory grain storage (Microsoft.Orleans.Persistence.Memory).</summary>
+public sealed class MemoryProviderRaftStateTests(OrleansStorageSilo silo) : RaftStateStoreContract, IClassFixture<OrleansStorageSilo>
+{
+    protected override IGrainStorage Storage => silo.Provider("memory");
+}

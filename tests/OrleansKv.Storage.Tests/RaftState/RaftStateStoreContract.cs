@@ -1,0 +1,239 @@
+using Orleans.Storage;
+using OrleansKv.Raft;
+using OrleansKv.Replica.Storage;
+using OrleansKv.Storage.RaftState;
+using OrleansKv.Testing;
+
+namespace OrleansKv.Storage.Tests.RaftState;
+
+/// <summary>
+/// What a replica's Raft state must do on any Orleans grain storage provider: one suite, run by a
+/// subclass per provider. Each test uses its own grain id, so tests share a provider safely.
+/// </summary>
+public abstract class RaftStateStoreContract
+{
+    private static int _nextGrain;
+
+    /// <summary>The provider under test.</summary>
+    protected abstract IGrainStorage Storage { get; }
+
+    private readonly GrainId _grain = GrainId.Create("raftpeer-test", $"{Guid.NewGuid():N}-{Interlocked.Increment(ref _nextGrain)}");
+    private readonly List<Exception> _failures = [];
+
+    private Task<GrainStateRaftStore> OpenAsync(GrainId? grain = null) =>
+        GrainStateRaftStore.OpenAsync(1, Storage, grain ?? _grain, e => { lock (_failures) _failures.Add(e); });
+
+    private static Entry E(ulong index, ulong term, string data = "") =>
+        new(index, term, EntryType.Normal, System.Text.Encoding.UTF8.GetBytes(data.Length > 0 ? data : $"entry-{index}-term-{term}"));
+
+    private static Entry[] Range(ulong first, ulong last, ulong term) =>
+        [.. Enumerable.Range((int)first, (int)(last - first + 1)).Select(i => E((ulong)i, term))];
+
+    // Persists and waits for the write's callback.
+    private static async Task PersistAsync(IRaftGroupStore store, RaftWrite write)
+    {
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Persist(write, durable.SetResult);
+        await durable.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task SaveSnapshotAsync(IRaftGroupStore store, Snapshot snapshot, ulong compactTo)
+    {
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.SaveSnapshot(snapshot, compactTo, durable.SetResult);
+        await durable.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static List<Entry> All(IRaftLog log)
+    {
+        var entries = new List<Entry>();
+        if (log.LastIndex >= log.FirstIndex) log.GetEntries(log.FirstIndex, log.LastIndex + 1, long.MaxValue, entries);
+        return entries;
+    }
+
+    private static void AssertSameEntries(IReadOnlyList<Entry> expected, IReadOnlyList<Entry> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Index, actual[i].Index);
+            Assert.Equal(expected[i].Term, actual[i].Term);
+            Assert.Equal(expected[i].Type, actual[i].Type);
+            Assert.Equal(expected[i].Data, actual[i].Data);
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_that_never_wrote_opens_empty()
+    {
+        var store = await OpenAsync();
+        Assert.Equal(HardState.Empty, store.HardState);
+        Assert.Equal(0UL, store.LastIndex);
+        Assert.Equal(1UL, store.FirstIndex);
+        Assert.True(store.Snapshot.IsEmpty);
+    }
+
+    [Fact]
+    public async Task The_hard_state_survives_a_restart()
+    {
+        var store = await OpenAsync();
+        await PersistAsync(store, new RaftWrite(new HardState(3, 7, 0), null, []));
+        var reopened = await OpenAsync();
+        Assert.Equal(new HardState(3, 7, 0), reopened.HardState);
+    }
+
+    [Fact]
+    public async Task Appended_entries_survive_a_restart_in_order()
+    {
+        var store = await OpenAsync();
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 0), null, Range(1, 5, 1)));
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 5), null, Range(6, 9, 1)));
+        var reopened = await OpenAsync();
+        AssertSameEntries(Range(1, 9, 1), All(reopened));
+        Assert.Equal(new HardState(1, 1, 5), reopened.HardState);
+    }
+
+    [Fact]
+    public async Task A_conflicting_suffix_is_replaced_and_stays_replaced_after_a_restart()
+    {
+        var store = await OpenAsync();
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 2), null, Range(1, 6, 1)));
+        // A new leader of term 2 overwrites from index 4 on, with fewer entries.
+        await PersistAsync(store, new RaftWrite(new HardState(2, 2, 2), null, Range(4, 5, 2)));
+        Entry[] expected = [.. Range(1, 3, 1), .. Range(4, 5, 2)];
+        AssertSameEntries(expected, All(store));
+        AssertSameEntries(expected, All(await OpenAsync()));
+    }
+
+    [Fact]
+    public async Task A_commit_only_change_needs_no_write_of_its_own_and_goes_out_with_the_next_one()
+    {
+        var store = await OpenAsync();
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 0), null, Range(1, 3, 1)));
+        var chunksBefore = store.NextChunk;
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 3), null, [], Sync: false));
+        Assert.Equal(chunksBefore, store.NextChunk);
+        await PersistAsync(store, new RaftWrite(null, null, Range(4, 4, 1)));
+        Assert.Equal(new HardState(1, 1, 3), (await OpenAsync()).HardState);
+    }
+
+    [Fact]
+    public async Task A_local_snapshot_compacts_the_log_and_frees_the_chunks_before_it()
+    {
+        var store = await OpenAsync();
+        for (ulong first = 1; first <= 20; first += 4) await PersistAsync(store, new RaftWrite(new HardState(1, 1, first + 3), null, Range(first, first + 3, 1)));
+        var snapshot = new Snapshot(new SnapshotMetadata(12, 1, new Membership([1, 2, 3], [])), [1, 2, 3, 4]);
+        await SaveSnapshotAsync(store, snapshot, compactTo: 12);
+        Assert.Equal(13UL, store.FirstIndex);
+
+        var reopened = await OpenAsync();
+        Assert.Equal(snapshot.Metadata, reopened.Snapshot.Metadata);
+        Assert.Equal(snapshot.Data, reopened.Snapshot.Data);
+        AssertSameEntries(Range(13, 20, 1), All(reopened));
+        // The chunks that held only entries up to 12 are cleared (asynchronously, after the anchor).
+        await WaitUntilClearedAsync(RaftStateNames.LogChunk(1), RaftStateNames.LogChunk(2), RaftStateNames.LogChunk(3));
+        Assert.True(await ExistsAsync(RaftStateNames.LogChunk(4)));
+    }
+
+    [Fact]
+    public async Task A_snapshot_larger_than_one_chunk_is_stored_in_pieces_and_read_back_whole()
+    {
+        var store = await OpenAsync();
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 2), null, Range(1, 2, 1)));
+        var data = new byte[RaftStateNames.SnapshotChunkBytes * 2 + 1234];
+        new Random(7).NextBytes(data);
+        await SaveSnapshotAsync(store, new Snapshot(new SnapshotMetadata(2, 1, new Membership([1], [])), data), compactTo: 2);
+        Assert.True(await ExistsAsync(RaftStateNames.SnapshotChunk(1, 2)));
+        Assert.Equal(data, (await OpenAsync()).Snapshot.Data);
+    }
+
+    [Fact]
+    public async Task A_leaders_snapshot_replaces_the_whole_log()
+    {
+        var store = await OpenAsync();
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 2), null, Range(1, 5, 1)));
+        var snapshot = new Snapshot(new SnapshotMetadata(40, 3, new Membership([1, 2, 3], [])), [9, 9]);
+        await PersistAsync(store, new RaftWrite(new HardState(3, 0, 40), snapshot, Range(41, 42, 3)));
+        var reopened = await OpenAsync();
+        Assert.Equal(snapshot.Metadata, reopened.Snapshot.Metadata);
+        Assert.Equal(41UL, reopened.FirstIndex);
+        AssertSameEntries(Range(41, 42, 3), All(reopened));
+        Assert.Equal(new HardState(3, 0, 40), reopened.HardState);
+    }
+
+    [Fact]
+    public async Task A_second_activation_writing_the_same_replica_is_refused_and_nothing_forks()
+    {
+        var first = await OpenAsync();
+        await PersistAsync(first, new RaftWrite(new HardState(1, 1, 0), null, Range(1, 2, 1)));
+        var second = await OpenAsync();
+        // Both now write chunk 2; whichever comes second hits the ETag and stops.
+        await PersistAsync(second, new RaftWrite(new HardState(2, 2, 0), null, Range(3, 3, 2)));
+        var refused = new TaskCompletionSource();
+        first.Persist(new RaftWrite(new HardState(1, 1, 0), null, Range(3, 4, 1)), refused.SetResult);
+        await Eventually.WaitAsync(() => { lock (_failures) return Task.FromResult(_failures.Count == 1); }, TimeSpan.FromSeconds(30), "the stale activation's write to fail");
+        Assert.IsType<InconsistentStateException>(_failures[0], exactMatch: false);
+        Assert.False(refused.Task.IsCompleted);
+        Assert.Throws<InvalidOperationException>(() => first.Persist(new RaftWrite(null, null, Range(5, 5, 1)), () => { }));
+        AssertSameEntries([.. Range(1, 2, 1), .. Range(3, 3, 2)], All(await OpenAsync()));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_random_workload_matches_an_in_memory_model_after_every_step_and_restart(int seed)
+    {
+        var random = new Random(seed);
+        var store = await OpenAsync();
+        var model = new List<Entry>();
+        var snapshotIndex = 0UL;
+        ulong term = 1;
+        var hardState = HardState.Empty;
+        for (var step = 0; step < 60; step++)
+        {
+            var action = random.Next(10);
+            if (action < 6 || model.Count == 0)
+            {
+                // Append, sometimes replacing a suffix with a newer term.
+                var from = model.Count == 0 ? snapshotIndex + 1 : (random.Next(4) == 0 ? Math.Max(snapshotIndex + 1, model[^1].Index - (ulong)random.Next(3)) : model[^1].Index + 1);
+                if (from <= (model.Count == 0 ? snapshotIndex : model[^1].Index)) term++;
+                var entries = Range(from, from + (ulong)random.Next(1, 6), term);
+                model.RemoveAll(e => e.Index >= from);
+                model.AddRange(entries);
+                hardState = new HardState(term, 1, Math.Min(hardState.Commit, entries[^1].Index));
+                await PersistAsync(store, new RaftWrite(hardState, null, entries));
+            }
+            else if (action < 8)
+            {
+                var compactTo = model[random.Next(model.Count)].Index;
+                var at = model.First(e => e.Index == compactTo);
+                await SaveSnapshotAsync(store, new Snapshot(new SnapshotMetadata(compactTo, at.Term, new Membership([1], [])), [(byte)step]), compactTo);
+                snapshotIndex = compactTo;
+                model.RemoveAll(e => e.Index <= compactTo);
+            }
+            else
+            {
+                store = await OpenAsync();
+            }
+            AssertSameEntries(model, All(store));
+            Assert.Equal(hardState, store.HardState);
+            Assert.Equal(snapshotIndex, store.Snapshot.Metadata.Index);
+        }
+        var reopened = await OpenAsync();
+        AssertSameEntries(model, All(reopened));
+        Assert.Equal(hardState, reopened.HardState);
+    }
+
+    private async Task<bool> ExistsAsync(string name)
+    {
+        var state = new GrainState<RaftStateRecord>(new RaftStateRecord());
+        await Storage.ReadStateAsync(name, _grain, state);
+        return state.RecordExists;
+    }
+
+    private async Task WaitUntilClearedAsync(params string[] names)
+    {
+        foreach (var name in names)
+            await Eventually.WaitAsync(async () => !await ExistsAsync(name), TimeSpan.FromSeconds(30), $"{name} to be cleared");
+    }
+}
