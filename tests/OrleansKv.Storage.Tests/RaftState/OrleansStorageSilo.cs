@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Storage;
@@ -6,28 +7,61 @@ using Orleans.TestingHost;
 namespace OrleansKv.Storage.Tests.RaftState;
 
 /// <summary>
-/// One in-process Orleans silo with the grain storage providers the contract suite runs against,
-/// registered by name as a silo registers them. Orleans's memory provider keeps its data in
-/// grains, so it needs a running silo.
+/// One in-process Orleans silo with a grain storage provider registered by name, as a silo
+/// registers it: the contract suite gets the provider from the silo's services.
 /// </summary>
-public sealed class OrleansStorageSilo : IAsyncLifetime
+public abstract class OrleansStorageSilo : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
 
-    /// <summary>The provider registered under <paramref name="name"/>.</summary>
-    public IGrainStorage Provider(string name) =>
-        _cluster!.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(name);
+    protected abstract string ProviderName { get; }
 
-    public async Task InitializeAsync()
+    /// <summary>The provider under test.</summary>
+    public IGrainStorage Provider => _cluster!.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(ProviderName);
+
+    protected abstract void AddProvider(ISiloBuilder silo);
+
+    public virtual async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage("memory"));
+        builder.ConfigureSilo((_, silo) => AddProvider(silo));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_cluster is not null) await _cluster.DisposeAsync();
+    }
+}
+
+/// <summary>Orleans's memory provider (Microsoft.Orleans.Persistence.Memory), which keeps its data in grains.</summary>
+public sealed class MemoryStorageSilo : OrleansStorageSilo
+{
+    protected override string ProviderName => "memory";
+
+    protected override void AddProvider(ISiloBuilder silo) => silo.AddMemoryGrainStorage(ProviderName);
+}
+
+/// <summary>Microsoft's Azure Blob provider (Microsoft.Orleans.Persistence.AzureStorage) on Azurite, started for the fixture.</summary>
+public sealed class AzureBlobStorageSilo : OrleansStorageSilo
+{
+    private Azurite? _azurite;
+
+    protected override string ProviderName => "azureblob";
+
+    protected override void AddProvider(ISiloBuilder silo) =>
+        silo.AddAzureBlobGrainStorage(ProviderName, o => o.BlobServiceClient = new BlobServiceClient(_azurite!.ConnectionString));
+
+    public override async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync(TimeSpan.FromSeconds(60));
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_azurite is not null) await _azurite.DisposeAsync();
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansKv.Integration;
+namespace OrleansKv.Testing;
 
 /// <summary>Free TCP ports on 127.0.0.1, found by binding port 0 (all held until every port is chosen, so they differ).</summary>
 internal static class FreePorts

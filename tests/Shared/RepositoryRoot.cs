@@ -1,4 +1,4 @@
-namespace OrleansKv.Integration;
+namespace OrleansKv.Testing;
 
 /// <summary>The folder of the repository the tests were built from (the one holding OrleansKv.sln).</summary>
 internal static class RepositoryRoot

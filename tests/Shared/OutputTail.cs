@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace OrleansKv.Integration;
+namespace OrleansKv.Testing;
 
 /// <summary>The last lines a child process printed on stdout and stderr, kept for failure messages.</summary>
 internal sealed class OutputTail(int capacity = 400)

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace OrleansKv.Integration;
+namespace OrleansKv.Testing;
 
 /// <summary>
 /// Where the tests get Azurite (the Azure Storage emulator): an npm install into the repository's

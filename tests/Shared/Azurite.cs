@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 
-namespace OrleansKv.Integration;
+namespace OrleansKv.Testing;
 
 /// <summary>
 /// Azurite, the Azure Storage emulator, as a child process on three free 127.0.0.1 ports (blob,
