@@ -22,6 +22,7 @@ internal sealed class LocalPeersLifecycle(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<ReplicaPlacementOptions> placement,
+    IOptions<RaftPeerGrainOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<LocalPeersLifecycle> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -41,7 +42,9 @@ internal sealed class LocalPeersLifecycle(
 
     private Task OpenStorage(CancellationToken cancellationToken)
     {
-        _ = services.GetService(typeof(IStorageProvider)) ?? throw new InvalidOperationException("no storage provider is registered");
+        // Grain storage providers open themselves; the silo-wide provider recovers every group here.
+        if (options.Value.GrainStorageName is null)
+            _ = services.GetService(typeof(IStorageProvider)) ?? throw new InvalidOperationException("no storage provider is registered");
         return Task.CompletedTask;
     }
 

@@ -10,6 +10,9 @@ using OrleansKv.Replica.Hosting;
 using OrleansKv.Replica.Kv;
 using OrleansKv.Replica.Peer;
 using OrleansKv.Replica.Storage;
+using OrleansKv.Storage.RaftState;
+using Orleans.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansKv.Grains;
 
@@ -30,7 +33,6 @@ namespace OrleansKv.Grains;
 /// </remarks>
 [ReplicaPlacement, Immovable, KeepAlive, Reentrant]
 internal sealed class RaftPeerGrain(
-    IStorageProvider storage,
     ClusterLayout layout,
     LocalPeers localPeers,
     RaftTrafficGate gate,
@@ -45,8 +47,10 @@ internal sealed class RaftPeerGrain(
     private string _replica = "";
     private IGrainTimer? _timer;
     private PeerReferences _peers = null!;
+    // Set when the store refused a write because another activation wrote: no turn runs again.
+    private volatile bool _fenced;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!PeerKey.TryParse(this.GetGrainId(), out _group, out _replica))
             throw new InvalidOperationException($"{this.GetGrainId()} is not a replica's grain id");
@@ -67,14 +71,32 @@ internal sealed class RaftPeerGrain(
             SnapshotEveryEntries = settings.SnapshotEveryEntries,
             Limits = new KvLimits { MaxKeyBytes = settings.MaxKeyBytes, MaxValueBytes = settings.MaxValueBytes },
         };
-        // The provider recovered every group when the silo started; opening a group is in memory.
         _peers = new PeerReferences(GrainFactory);
-        _peer = new RaftPeer(peerOptions, storage.OpenGroup(_group), this, this, new Random());
+        _peer = new RaftPeer(peerOptions, await OpenStoreAsync(settings), this, this, new Random());
         _peer.RoleChanged = LogRoleChange;
         _timer = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(settings.TickPeriod, settings.TickPeriod) { Interleave = true, KeepAlive = true });
         localPeers.Add(_group, _peer);
         logger.LogInformation("replica {Replica} of group {Group} activated (term {Term}, applied {Applied})", _replica, _group, _peer.Term, _peer.AppliedIndex);
-        return Task.CompletedTask;
+    }
+
+    // Through the named Orleans grain storage provider, read back asynchronously here; or from the
+    // silo-wide provider, which recovered every group when the silo started.
+    private async Task<IRaftGroupStore> OpenStoreAsync(RaftPeerGrainOptions settings)
+    {
+        if (settings.GrainStorageName is not { } name) return ServiceProvider.GetRequiredService<IStorageProvider>().OpenGroup(_group);
+        var provider = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(name);
+        return await GrainStateRaftStore.OpenAsync(_group, provider, this.GetGrainId(), OnStorageFailure);
+    }
+
+    // A refused or failed write: this replica no longer knows what is durable. A stale ETag means
+    // another activation of it wrote meanwhile: this one goes quiet and deactivates (the next
+    // message reads the state afresh). Anything else stops the process, as an fsync error does.
+    private void OnStorageFailure(Exception error)
+    {
+        if (error is not InconsistentStateException) FailStop(error);
+        logger.LogError(error, "replica {Replica} of group {Group}: another activation wrote its state; this one stops", _replica, _group);
+        _fenced = true;
+        GrainContext.Scheduler.QueueAction(DeactivateOnIdle);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -99,6 +121,7 @@ internal sealed class RaftPeerGrain(
 
     public Task<KvResponse> Execute(KvRequest request)
     {
+        if (_fenced) return Task.FromResult(new KvResponse { Status = KvStatus.Unavailable, Message = "this replica is stopping" });
         // Completed by the peer, on a later turn, exactly once.
         var answer = new TaskCompletionSource<KvResponse>();
         RunTurn(() => _peer.OnClientRequest(request, response => answer.TrySetResult(response)));
@@ -108,6 +131,7 @@ internal sealed class RaftPeerGrain(
     public Task<KvResponse[]> ExecuteBatch(KvRequest[] requests)
     {
         // One turn takes them all, so they join one Raft batch; the call completes with the last answer.
+        if (_fenced) return Task.FromResult(requests.Select(_ => new KvResponse { Status = KvStatus.Unavailable, Message = "this replica is stopping" }).ToArray());
         var answers = new KvResponse[requests.Length];
         var outstanding = requests.Length;
         var completion = new TaskCompletionSource<KvResponse[]>();
@@ -206,11 +230,12 @@ internal sealed class RaftPeerGrain(
 
     private void RunTurn(Action turn)
     {
+        if (_fenced) return;
         try
         {
             turn();
         }
-        catch (Exception e)
+        catch (Exception e) when (!_fenced)
         {
             FailStop(e);
             throw;

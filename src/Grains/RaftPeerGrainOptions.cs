@@ -20,4 +20,11 @@ public sealed class RaftPeerGrainOptions
 
     /// <summary>Value limit the leader checks and stamps on each write; replicas apply the stamped value.</summary>
     public int MaxValueBytes { get; set; } = 1 << 20;
+
+    /// <summary>
+    /// The Orleans grain storage provider (<c>IGrainStorage</c>, by its registered name) that keeps
+    /// each replica's term, vote, log and snapshots. Null: the silo's registered
+    /// <see cref="Replica.Storage.IStorageProvider"/> does instead.
+    /// </summary>
+    public string? GrainStorageName { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Storage.Blobs;
 using OrleansKv.Client;
 using OrleansKv.Linearizability;
 using Xunit.Abstractions;
@@ -6,19 +7,20 @@ using Xunit.Abstractions;
 namespace OrleansKv.Integration;
 
 /// <summary>
-/// The cluster with Azure Table clustering, as it runs in Azure, on Azurite: the silos register in
-/// and watch each other through the storage table, and the client library finds the gateways there.
+/// The cluster as it runs in Azure, on Azurite: Azure Table clustering (the silos register in and
+/// watch each other through the storage table, and the client library finds the gateways there)
+/// and Azure Blob grain storage for every replica's term, vote, log and snapshots.
 /// </summary>
 public sealed class AzureTableClusteringTests(ITestOutputHelper output)
 {
     private const int Workers = 4;
 
     [Fact]
-    public async Task Killing_the_leader_with_Azure_Table_clustering_on_Azurite_loses_no_acknowledged_write()
+    public async Task Killing_the_leader_with_Azure_Table_clustering_and_Blob_storage_on_Azurite_loses_no_acknowledged_write()
     {
         await using var azurite = await Azurite.StartAsync(TimeSpan.FromSeconds(90));
         output.WriteLine($"Azurite {AzuriteInstaller.Version} (pid {azurite.ProcessId}) at {azurite.TableEndpoint}");
-        await using var cluster = await TestCluster.StartAsync(azureTableConnectionString: azurite.ConnectionString);
+        await using var cluster = await StartOnAzuriteAsync(azurite);
         var membership = new AzureMembershipTable(azurite.ConnectionString, cluster.ClusterId);
 
         // Each silo registered itself in Azurite's table, with the ports it was started on.
@@ -77,6 +79,26 @@ public sealed class AzureTableClusteringTests(ITestOutputHelper output)
         output.WriteLine($"{history.GetHistory().Count} operations, {workers.Sum(w => w.Acknowledged)} acknowledged, linearizable");
         foreach (var client in clients) await client.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_full_cluster_kill_and_restart_on_Azure_Blob_storage_keeps_every_acknowledged_write()
+    {
+        await using var azurite = await Azurite.StartAsync(TimeSpan.FromSeconds(90));
+        await using var cluster = await StartOnAzuriteAsync(azurite);
+        await FullRestartCheck.KeepsEveryAcknowledgedWriteAsync(cluster);
+
+        // What survived the restart is in Azurite: every replica's anchor and log chunks are blobs.
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("orleanskv-grainstate");
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync()) names.Add(blob.Name);
+        output.WriteLine($"{names.Count} blobs, for example {string.Join(", ", names.Take(3))}");
+        // Six replicas (two groups of three) wrote at least one log chunk each.
+        Assert.True(names.Count(n => n.Contains("raft-log-")) >= 6, $"expected log chunks of six replicas, found: {string.Join(", ", names)}");
+    }
+
+    private static Task<TestCluster> StartOnAzuriteAsync(Azurite azurite) =>
+        TestCluster.StartAsync(azureTableConnectionString: azurite.ConnectionString,
+            extraArguments: ["--storage", "azureblob", "--azure-blob", azurite.ConnectionString]);
 
     // Polls the killed generation's row until the survivors have voted it Dead; returns how long that took.
     private static async Task<TimeSpan> WaitUntilDeadAsync(AzureMembershipTable membership, MembershipRow killed, Stopwatch sinceKill)

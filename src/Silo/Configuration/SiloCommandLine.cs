@@ -18,6 +18,7 @@ public static class SiloCommandLine
         ["--clustering"] = "Silo:Clustering",
         ["--membership"] = "Silo:ClusteringDirectory",
         ["--azure-table"] = "Silo:AzureTableConnectionString",
+        ["--azure-blob"] = "Silo:AzureBlobConnectionString",
         ["--groups"] = "Silo:Groups",
         ["--replication"] = "Silo:ReplicationFactor",
         ["--tick-ms"] = "Silo:TickMilliseconds",

@@ -35,8 +35,22 @@ public sealed class SiloSettings
     /// <summary>Where the file storage provider keeps this silo's write-ahead log and snapshots. Default: data/{Name}.</summary>
     public string DataDirectory { get; set; } = "";
 
-    /// <summary>"file" (default, durable) or "memory" (tests; loses everything on exit).</summary>
+    /// <summary>
+    /// Where replicas keep term, vote, log and snapshots: "file" (default: the silo's write-ahead
+    /// log under <see cref="DataDirectory"/>), "memory" (Orleans's memory grain storage; tests,
+    /// loses everything on exit) or "azureblob" (Orleans's Azure Blob grain storage, see
+    /// <see cref="AzureBlobServiceUri"/> and <see cref="AzureBlobConnectionString"/>).
+    /// </summary>
     public string Storage { get; set; } = "file";
+
+    /// <summary>With "azureblob" storage in Azure: the account's blob endpoint, reached with the silo's managed identity (DefaultAzureCredential), no key.</summary>
+    public string AzureBlobServiceUri { get; set; } = "";
+
+    /// <summary>With "azureblob" storage elsewhere (Azurite): a connection string, used when no service URI is given.</summary>
+    public string AzureBlobConnectionString { get; set; } = "";
+
+    /// <summary>With "azureblob" storage: the blob container that holds the grain states.</summary>
+    public string AzureBlobContainer { get; set; } = "orleanskv-grainstate";
 
     /// <summary>How silos find each other: "file" (an embedded membership table in <see cref="ClusteringDirectory"/>) or "azuretable".</summary>
     public string Clustering { get; set; } = "file";
@@ -93,7 +107,9 @@ public sealed class SiloSettings
         if (ReplicationFactor < 1) throw new InvalidOperationException("Silo:ReplicationFactor must be at least 1");
         if (MaxCachedEntryBytes < 1) throw new InvalidOperationException("Silo:MaxCachedEntryBytes must be positive");
         if (TickMilliseconds < 1) throw new InvalidOperationException("Silo:TickMilliseconds must be positive");
-        if (Storage is not ("file" or "memory")) throw new InvalidOperationException($"unknown storage provider '{Storage}' (file or memory)");
+        if (Storage is not ("file" or "memory" or "azureblob")) throw new InvalidOperationException($"unknown storage provider '{Storage}' (file, memory or azureblob)");
+        if (Storage == "azureblob" && AzureBlobServiceUri.Length == 0 && AzureBlobConnectionString.Length == 0)
+            throw new InvalidOperationException("azureblob storage needs Silo:AzureBlobServiceUri (Azure, managed identity) or Silo:AzureBlobConnectionString (Azurite)");
         if (Clustering is not ("file" or "azuretable")) throw new InvalidOperationException($"unknown clustering '{Clustering}' (file or azuretable)");
         if (Clustering == "azuretable" && AzureTableConnectionString.Length == 0)
             throw new InvalidOperationException("azuretable clustering needs Silo:AzureTableConnectionString");

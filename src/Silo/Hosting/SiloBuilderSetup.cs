@@ -1,5 +1,7 @@
 using System.Net;
 using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
 using Orleans.Configuration;
 using OrleansKv.Clustering;
 using OrleansKv.Grains;
@@ -23,7 +25,7 @@ internal static class SiloBuilderSetup
         // A silo here talks to a few peer grains per group; 10,000 entries is still generous.
         silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 10_000);
 
-        silo.Services.AddSingleton<IStorageProvider>(_ => OpenStorage(settings));
+        UseStorage(silo, settings);
         silo.AddRaftPeers(new ClusterLayout(settings.Silos, settings.Groups, settings.ReplicationFactor));
         silo.Services.Configure<RaftPeerGrainOptions>(o =>
         {
@@ -59,13 +61,34 @@ internal static class SiloBuilderSetup
         o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
     });
 
-    private static IStorageProvider OpenStorage(SiloSettings settings) => settings.Storage switch
+    // "file": the silo-wide write-ahead log. "memory" and "azureblob": Orleans grain storage
+    // providers, registered under their own names, that the peer grains write through.
+    private static void UseStorage(ISiloBuilder silo, SiloSettings settings)
     {
-        "memory" => new MemoryStorageProvider(),
-        _ => new FileStorageProvider(new FileStorageOptions
+        switch (settings.Storage)
         {
-            Directory = Path.GetFullPath(settings.DataDirectory),
-            MaxCachedEntryBytes = settings.MaxCachedEntryBytes,
-        }),
-    };
+            case "memory":
+                silo.AddMemoryGrainStorage(settings.Storage);
+                break;
+            case "azureblob":
+                silo.AddAzureBlobGrainStorage(settings.Storage, o =>
+                {
+                    o.ContainerName = settings.AzureBlobContainer;
+                    o.BlobServiceClient = settings.AzureBlobServiceUri.Length > 0
+                        ? new BlobServiceClient(new Uri(settings.AzureBlobServiceUri), new DefaultAzureCredential())
+                        : new BlobServiceClient(settings.AzureBlobConnectionString);
+                });
+                break;
+            default:
+                silo.Services.AddSingleton<IStorageProvider>(_ => OpenStorage(settings));
+                return;
+        }
+        silo.Services.Configure<RaftPeerGrainOptions>(o => o.GrainStorageName = settings.Storage);
+    }
+
+    private static FileStorageProvider OpenStorage(SiloSettings settings) => new(new FileStorageOptions
+    {
+        Directory = Path.GetFullPath(settings.DataDirectory),
+        MaxCachedEntryBytes = settings.MaxCachedEntryBytes,
+    });
 }
