@@ -82,8 +82,10 @@ public sealed class GrainSimulation
 
         foreach (var id in voters)
         {
-            var store = new SimGroupStore(Group, Queue, Rng, Stats) { LoseLastDurableWriteOnCrash = options.LyingDisk };
-            _peers.Add(new SimPeer(this, id, store, clockSkewMillis: Rng.Next(-400, 401)));
+            ISimStore disk = options.ThroughGrainStorage
+                ? SimGrainStateStore.Open(Group, id, new SimGrainStorage(Queue, Rng) { LoseLastDurableWriteOnCrash = options.LyingDisk }, Stats, Fail)
+                : new SimGroupStore(Group, Queue, Rng, Stats) { LoseLastDurableWriteOnCrash = options.LyingDisk };
+            _peers.Add(new SimPeer(this, id, disk, clockSkewMillis: Rng.Next(-400, 401)));
         }
         _clients = Enumerable.Range(0, options.Clients).Select(i => new GrainSimClient(this, i)).ToArray();
         Trace.Note($"grain sim seed {options.Seed}: {options.Nodes} silos, heartbeat {heartbeat} ticks, request timeout {requestTimeout} ticks, " +
@@ -120,8 +122,8 @@ public sealed class GrainSimulation
     {
         if (!peer.IsUp) return;
         Stats.Crashes++;
-        if (peer.Store.WritesInFlight > 0) Stats.CrashesWithFsyncInFlight++;
-        Trace.Event(TraceKind.Crash, peer.Id, (ulong)peer.Store.WritesInFlight);
+        if (peer.Disk.WritesInFlight > 0) Stats.CrashesWithFsyncInFlight++;
+        Trace.Event(TraceKind.Crash, peer.Id, (ulong)peer.Disk.WritesInFlight);
         peer.Crash();
     }
 

@@ -8,7 +8,7 @@ namespace OrleansKv.Simulation.Grains;
 /// contract) but durable only when its simulated fsync completes, in write order. A crash keeps
 /// only what was durable; <see cref="Recover"/> is what a restarted silo reads back.
 /// </summary>
-internal sealed class SimGroupStore : IRaftGroupStore
+internal sealed class SimGroupStore : IRaftGroupStore, ISimStore
 {
     private readonly EventQueue _queue;
     private readonly Random _random;
@@ -29,6 +29,10 @@ internal sealed class SimGroupStore : IRaftGroupStore
     }
 
     public uint GroupId { get; }
+
+    public IRaftGroupStore Store => this;
+
+    ISimStore ISimStore.Recover() => Recover();
 
     /// <summary>Test fault: a crash also forgets the last write that was reported durable (a disk that lies about fsync).</summary>
     public bool LoseLastDurableWriteOnCrash { get; set; }

@@ -1,5 +1,6 @@
 using OrleansKv.Replica;
 using OrleansKv.Replica.Hosting;
+using OrleansKv.Replica.Storage;
 using OrleansKv.Raft;
 
 namespace OrleansKv.Simulation.Grains;
@@ -15,16 +16,17 @@ internal sealed class SimPeer : IPeerHost, IRaftTransport
 {
     private readonly GrainSimulation _sim;
 
-    public SimPeer(GrainSimulation sim, ulong id, SimGroupStore store, long clockSkewMillis)
+    public SimPeer(GrainSimulation sim, ulong id, ISimStore disk, long clockSkewMillis)
     {
         _sim = sim;
         Id = id;
-        Store = store;
+        Disk = disk;
         ClockSkewMillis = clockSkewMillis;
     }
 
     public ulong Id { get; }
-    public SimGroupStore Store { get; private set; }
+    public ISimStore Disk { get; private set; }
+    public IRaftGroupStore Store => Disk.Store;
     public RaftPeer? Grain { get; private set; }
     public int Incarnation { get; private set; }
     public long ClockSkewMillis { get; }
@@ -54,7 +56,7 @@ internal sealed class SimPeer : IPeerHost, IRaftTransport
     {
         Incarnation++;
         Grain = null;
-        Store = Store.Recover();
+        Disk = Disk.Recover();
     }
 
     // A turn the grain posts to itself (a storage completion) runs later in the same simulated
