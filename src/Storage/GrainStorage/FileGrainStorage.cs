@@ -48,6 +48,8 @@ public sealed partial class FileGrainStorage : IGrainStorage, ILifecycleParticip
     /// <summary>Counters of the underlying log (tests and diagnostics).</summary>
     public StateLogStatistics Statistics => Log.Statistics;
 
+    internal StateLog OpenLog => Log;
+
     private StateLog Log => _log ?? throw new InvalidOperationException($"file grain storage '{_name}' is not open");
 
     /// <summary>Opens and recovers the provider's directory (throws <see cref="GrainStorageCorruptionException"/> on damage other than a torn tail).</summary>

@@ -72,6 +72,9 @@ internal sealed class StateLog : IAsyncDisposable
 
     public string Directory => _directory;
 
+    /// <summary>Test seam: runs on the writer thread just before each fsync of a batch (a test makes it throw to stand for a failed fsync).</summary>
+    internal Action? BeforeSync { get; set; }
+
     /// <summary>Counters for tests and diagnostics.</summary>
     public StateLogStatistics Statistics
     {
@@ -105,6 +108,7 @@ internal sealed class StateLog : IAsyncDisposable
         if (keyBytes.Length is 0 or > StateRecordFormat.MaxKeyBytes)
             throw new ArgumentException($"a grain storage key must have 1 to {StateRecordFormat.MaxKeyBytes} UTF-8 bytes", nameof(key));
         var tombstone = payload is null;
+        var payloadCrc = payload is null ? 0u : StateRecordFormat.PayloadCrc(payload.Segments);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closing, this);
@@ -128,7 +132,7 @@ internal sealed class StateLog : IAsyncDisposable
             }
             var newSequence = _nextSequence++;
             var head = StateRecordFormat.EncodeRecordHead(tombstone ? StateRecordFormat.KindTombstone : StateRecordFormat.KindState, newSequence, keyBytes,
-                payload?.Segments ?? [], payload?.Length ?? 0);
+                payload?.Length ?? 0, payloadCrc);
             var record = new PendingRecord(key, head, payload, newSequence, tombstone);
             if (pending is null) _pending[key] = pending = new PendingKeyState();
             pending.Sequence = newSequence;
@@ -164,9 +168,9 @@ internal sealed class StateLog : IAsyncDisposable
             await StateRecordReader.ReadExactlyAsync(segment.Handle, buffer.AsMemory(0, length), entry.Offset, segment.Path).ConfigureAwait(false);
             if (!StateRecordFormat.TryDecodeRecordHeader(buffer, length, out var header) || header.RecordLength != length || header.Sequence != entry.Sequence)
                 throw new GrainStorageCorruptionException(segment.Path, entry.Offset, "the indexed record's header does not match the index");
-            if (Crc32C.Compute(buffer.AsSpan(4, length - 4)) != header.Crc)
-                throw new GrainStorageCorruptionException(segment.Path, entry.Offset, "the record's checksum does not match on read");
             var payloadOffset = StateRecordFormat.RecordHeaderSize + header.KeyLength;
+            if (StateRecordFormat.RecordCrc(Crc32C.Compute(buffer.AsSpan(payloadOffset, length - payloadOffset)), buffer.AsSpan(0, payloadOffset)) != header.Crc)
+                throw new GrainStorageCorruptionException(segment.Path, entry.Offset, "the record's checksum does not match on read");
             return new StateReadResult(buffer, payloadOffset, length - payloadOffset, entry.Sequence);
         }
         catch
@@ -292,6 +296,7 @@ internal sealed class StateLog : IAsyncDisposable
     {
         if (parts.Count == 0) return;
         RandomAccess.Write(_current.Handle, parts, start);
+        BeforeSync?.Invoke();
         RandomAccess.FlushToDisk(_current.Handle);
         Interlocked.Increment(ref _fsyncs);
         _current.Length = end;
@@ -436,27 +441,44 @@ internal sealed class StateLog : IAsyncDisposable
         _current.Length = end;
     }
 
-    // Copies one record in chunks (bounded memory) and checks its CRC on the way.
+    // Copies one record in chunks (bounded memory) and checks its CRC on the way. The header and
+    // key (at most 64 KiB + 24 bytes) always lie in the first 1 MiB chunk.
     private void CopyRecord(StateSegment from, StateIndexEntry entry, long to, byte[] buffer)
     {
-        var crc = 0u;
+        var payloadCrc = 0u;
+        byte[]? headAndKey = null;
+        var headLength = 0;
         uint expected = 0;
-        for (long done = 0; done < entry.Length;)
+        try
         {
-            var n = (int)Math.Min(buffer.Length, entry.Length - done);
-            if (StateRecordReader.ReadFully(from.Handle, buffer.AsSpan(0, n), entry.Offset + done) < n)
-                throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the file ends inside an indexed record");
-            var span = buffer.AsSpan(0, n);
-            if (done == 0)
+            for (long done = 0; done < entry.Length;)
             {
-                expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(span);
-                crc = Crc32C.Compute(span[4..]);
+                var n = (int)Math.Min(buffer.Length, entry.Length - done);
+                if (StateRecordReader.ReadFully(from.Handle, buffer.AsSpan(0, n), entry.Offset + done) < n)
+                    throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the file ends inside an indexed record");
+                var span = buffer.AsSpan(0, n);
+                var payloadPart = span;
+                if (done == 0)
+                {
+                    if (!StateRecordFormat.TryDecodeRecordHeader(span, entry.Length, out var header) || header.Sequence != entry.Sequence)
+                        throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the indexed record's header does not match the index");
+                    expected = header.Crc;
+                    headLength = StateRecordFormat.RecordHeaderSize + header.KeyLength;
+                    headAndKey = ArrayPool<byte>.Shared.Rent(headLength);
+                    span[..headLength].CopyTo(headAndKey);
+                    payloadPart = span[headLength..];
+                }
+                payloadCrc = Crc32C.Append(payloadCrc, payloadPart);
+                RandomAccess.Write(_current.Handle, span, to + done);
+                done += n;
             }
-            else crc = Crc32C.Append(crc, span);
-            RandomAccess.Write(_current.Handle, span, to + done);
-            done += n;
+            if (StateRecordFormat.RecordCrc(payloadCrc, headAndKey.AsSpan(0, headLength)) != expected)
+                throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the record's checksum does not match while compacting");
         }
-        if (crc != expected) throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the record's checksum does not match while compacting");
+        finally
+        {
+            if (headAndKey is not null) ArrayPool<byte>.Shared.Return(headAndKey);
+        }
     }
 
     private void Fail(Exception e)

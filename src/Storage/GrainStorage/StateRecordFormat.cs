@@ -7,7 +7,9 @@ namespace OrleansKv.Storage.GrainStorage;
 /// <para>A segment <c>state-&lt;id:16 hex&gt;.log</c> starts with a 20-byte header: magic
 /// <c>"OKGS"</c> (u32), format version 1 (u32), the segment's base sequence (u64: no ETag issued
 /// after this segment was created is lower), CRC-32C of those 16 bytes (u32).</para>
-/// <para>Then records, back to back, each: CRC-32C (u32) of everything after it; body length
+/// <para>Then records, back to back, each: CRC-32C (u32) of the serialized state continued over
+/// every header byte after the CRC field and the key (the payload comes first so that its CRC is
+/// computed before the record gets its sequence, outside the log's lock); body length
 /// (u32) = bytes after these first 8; kind (u8: 1 state, 2 tombstone); three zero bytes;
 /// sequence (u64, the record's ETag); key length (u32); the key (UTF-8 of
 /// <c>&lt;state name length&gt;:&lt;state name&gt;&lt;grain id&gt;</c>); the serialized
@@ -47,12 +49,19 @@ internal static class StateRecordFormat
         return true;
     }
 
-    /// <summary>
-    /// Writes a record's header and key; the CRC field covers header, key and
-    /// <paramref name="payloadCrc"/>'s bytes (the CRC of the payload continued from the key).
-    /// Returns the header+key bytes with the CRC filled in.
-    /// </summary>
-    public static byte[] EncodeRecordHead(byte kind, ulong sequence, ReadOnlySpan<byte> key, IReadOnlyList<ReadOnlyMemory<byte>> payload, long payloadLength)
+    /// <summary>CRC-32C of a payload given in parts.</summary>
+    public static uint PayloadCrc(IReadOnlyList<ReadOnlyMemory<byte>> payload)
+    {
+        var crc = 0u;
+        foreach (var part in payload) crc = Crc32C.Append(crc, part.Span);
+        return crc;
+    }
+
+    /// <summary>A record's CRC: the payload's CRC continued over the header after its CRC field and the key (<paramref name="headAndKey"/> is the record's first bytes up to the payload).</summary>
+    public static uint RecordCrc(uint payloadCrc, ReadOnlySpan<byte> headAndKey) => Crc32C.Append(payloadCrc, headAndKey[4..]);
+
+    /// <summary>Encodes a record's header and key, with the CRC filled in from <paramref name="payloadCrc"/>.</summary>
+    public static byte[] EncodeRecordHead(byte kind, ulong sequence, ReadOnlySpan<byte> key, long payloadLength, uint payloadCrc)
     {
         var head = new byte[RecordHeaderSize + key.Length];
         var bodyLength = FixedBodySize + key.Length + payloadLength;
@@ -62,9 +71,7 @@ internal static class StateRecordFormat
         BinaryPrimitives.WriteUInt64LittleEndian(head.AsSpan(12), sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(20), (uint)key.Length);
         key.CopyTo(head.AsSpan(RecordHeaderSize));
-        var crc = Crc32C.Compute(head.AsSpan(4));
-        foreach (var part in payload) crc = Crc32C.Append(crc, part.Span);
-        BinaryPrimitives.WriteUInt32LittleEndian(head, crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(head, RecordCrc(payloadCrc, head));
         return head;
     }
 

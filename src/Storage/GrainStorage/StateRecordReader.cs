@@ -29,13 +29,12 @@ internal static class StateRecordReader
             problem = "the record header is invalid or runs past the end of the file";
             return false;
         }
-        var crc = Crc32C.Compute(head[4..]);
         var keyBytes = ArrayPool<byte>.Shared.Rent(header.KeyLength);
         var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkSize, Math.Max(1, header.PayloadLength)));
         try
         {
             ReadFully(handle, keyBytes.AsSpan(0, header.KeyLength), offset + StateRecordFormat.RecordHeaderSize);
-            crc = Crc32C.Append(crc, keyBytes.AsSpan(0, header.KeyLength));
+            var crc = 0u;
             var position = offset + StateRecordFormat.RecordHeaderSize + header.KeyLength;
             var remaining = header.PayloadLength;
             while (remaining > 0)
@@ -46,6 +45,7 @@ internal static class StateRecordReader
                 position += n;
                 remaining -= n;
             }
+            crc = Crc32C.Append(Crc32C.Append(crc, head[4..]), keyBytes.AsSpan(0, header.KeyLength));
             if (crc != header.Crc)
             {
                 problem = "the record's checksum does not match";
