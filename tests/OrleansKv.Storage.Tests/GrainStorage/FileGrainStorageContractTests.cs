@@ -252,4 +252,46 @@ public sealed class FileGrainStorageContractTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task Of_two_concurrent_writes_with_the_same_etag_exactly_one_succeeds()
+    {
+        await using var storage = await _harness.OpenAsync(_dir.Path);
+        var first = await ProviderHarness.WriteAsync(storage, "a", 1, null);
+        var attempts = Enumerable.Range(0, 8).Select(i => ProviderHarness.WriteAsync(storage, "a", 10 + i, first.ETag)).ToArray();
+        var outcomes = await Task.WhenAll(attempts.Select(async t =>
+        {
+            try { return (await t).State!.Value; }
+            catch (InconsistentStateException) { return -1; }
+        }));
+        var winner = Assert.Single(outcomes, v => v >= 0);
+        Assert.Equal(winner, (await ProviderHarness.ReadAsync(storage, "a")).State!.Value);
+    }
+
+    [Fact]
+    public async Task A_write_is_invisible_to_reads_until_it_is_durable_but_already_decides_etag_checks()
+    {
+        await using var storage = await _harness.OpenAsync(_dir.Path);
+        var first = await ProviderHarness.WriteAsync(storage, "a", 1, null);
+        using var inSync = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
+        storage.OpenLog.BeforeSync = () =>
+        {
+            inSync.Release();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(30)), "the test never released the writer");
+        };
+        var pending = ProviderHarness.WriteAsync(storage, "a", 2, first.ETag);
+        Assert.True(await inSync.WaitAsync(TimeSpan.FromSeconds(30)), "the write never reached the fsync");
+        storage.OpenLog.BeforeSync = null;
+
+        var read = await ProviderHarness.ReadAsync(storage, "a");
+        Assert.Equal((1, first.ETag), (read.State!.Value, read.ETag));
+        Assert.False(pending.IsCompleted);
+        // The queued write is already the newest: the old ETag no longer matches.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => ProviderHarness.WriteAsync(storage, "a", 3, first.ETag));
+
+        release.Set();
+        var second = await pending;
+        Assert.Equal((2, second.ETag), ((await ProviderHarness.ReadAsync(storage, "a")).State!.Value, (await ProviderHarness.ReadAsync(storage, "a")).ETag));
+    }
 }
