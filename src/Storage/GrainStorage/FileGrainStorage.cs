@@ -68,7 +68,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, ILifecycleParticip
 
     /// <inheritdoc/>
     public void Participate(ISiloLifecycle lifecycle)
-        => lifecycle.Subscribe($"{nameof(FileGrainStorage)}-{_name}", ServiceLifecycleStage.ApplicationServices, OpenAsync, async _ => await DisposeAsync());
+        => lifecycle.Subscribe($"{nameof(FileGrainStorage)}-{_name}", _options.InitStage, OpenAsync, async _ => await DisposeAsync());
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace OrleansKv.Storage.GrainStorage;
@@ -29,6 +30,14 @@ public sealed class FileGrainStorageOptions : IStorageProviderSerializerOptions
     /// so disk use stays below about twice the live data plus the current segment.
     /// </summary>
     public double CompactBelowLiveFraction { get; set; } = 0.5;
+
+    /// <summary>
+    /// Silo lifecycle stage at which the provider opens (and recovers) its directory; it closes
+    /// when that stage stops, after the grains have been deactivated. Default
+    /// <see cref="ServiceLifecycleStage.RuntimeStorageServices"/>, the storage stage, so the log
+    /// is open before any grain or application service can use it.
+    /// </summary>
+    public int InitStage { get; set; } = ServiceLifecycleStage.RuntimeStorageServices;
 
     /// <summary>
     /// Serializer of the states. When left null the provider takes an

@@ -222,7 +222,16 @@ internal sealed class StateLog : IAsyncDisposable
                     if (_queue.Count == 0) break;
                     (batch, _queue) = (_queue, batch);
                 }
-                WriteBatch(batch);
+                try
+                {
+                    WriteBatch(batch);
+                }
+                catch (Exception e)
+                {
+                    // Not an I/O error (those are handled in WriteBatch): still, no write may hang.
+                    Fail(e);
+                    FailAll(batch, e);
+                }
                 batch.Clear();
                 // Compact while nothing is queued (at least one segment per batch, so garbage cannot outgrow writes).
                 for (var first = true; _failure is null && (first || QueueEmpty()) && CompactOneSegment(); first = false) { }
