@@ -382,11 +382,10 @@ internal sealed class StateLog : IAsyncDisposable
                     oldestOther = id;
                     break;
                 }
-            foreach (var (key, entry) in _index)
-                if (entry.Segment == victim.Id) moves.Add((key, entry));
         }
         try
         {
+            FindIndexedRecords(victim, moves);
             var copied = new List<(string Key, StateIndexEntry Old, ulong Segment, long Offset)>();
             var dropped = new List<(string Key, StateIndexEntry Old)>();
             var start = _current.Length;
@@ -439,6 +438,44 @@ internal sealed class StateLog : IAsyncDisposable
         {
             Fail(e);
             return false;
+        }
+    }
+
+    // Walks the victim's records (headers and keys only, from disk, without the lock) and keeps
+    // those the index still points at, checking the index a few hundred records at a time so the
+    // lock is held briefly and the cost follows the segment's size, not the number of keys.
+    private void FindIndexedRecords(StateSegment victim, List<(string Key, StateIndexEntry Entry)> moves)
+    {
+        var candidates = new List<(string Key, long Offset)>(256);
+        Span<byte> head = stackalloc byte[StateRecordFormat.RecordHeaderSize];
+        var keyBuffer = ArrayPool<byte>.Shared.Rent(StateRecordFormat.MaxKeyBytes);
+        try
+        {
+            var offset = (long)StateRecordFormat.SegmentHeaderSize;
+            while (offset < victim.Length)
+            {
+                if (StateRecordReader.ReadFully(victim.Handle, head, offset) < head.Length
+                    || !StateRecordFormat.TryDecodeRecordHeader(head, victim.Length - offset, out var header)
+                    || StateRecordReader.ReadFully(victim.Handle, keyBuffer.AsSpan(0, header.KeyLength), offset + StateRecordFormat.RecordHeaderSize) < header.KeyLength)
+                    throw new GrainStorageCorruptionException(victim.Path, offset, "a record header is damaged in a segment being compacted");
+                candidates.Add((Encoding.UTF8.GetString(keyBuffer, 0, header.KeyLength), offset));
+                offset += header.RecordLength;
+                if (candidates.Count == 256 || offset >= victim.Length) Keep();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(keyBuffer);
+        }
+
+        void Keep()
+        {
+            lock (_lock)
+            {
+                foreach (var (key, at) in candidates)
+                    if (_index.TryGetValue(key, out var entry) && entry.Segment == victim.Id && entry.Offset == at) moves.Add((key, entry));
+            }
+            candidates.Clear();
         }
     }
 
