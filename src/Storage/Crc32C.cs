@@ -1,34 +1,28 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
 namespace OrleansKv.Storage;
 
 /// <summary>
-/// CRC-32C (Castagnoli polynomial, reflected form 0x82F63B78), table-driven, one byte per step.
-/// Chosen over plain CRC-32 for its better error detection on storage-sized blocks.
+/// CRC-32C (Castagnoli polynomial, reflected form 0x82F63B78). Chosen over plain CRC-32 for its
+/// better error detection on storage-sized blocks. Eight bytes per step through
+/// <see cref="BitOperations.Crc32C(uint, ulong)"/>, which uses the processor's CRC32 instruction
+/// where there is one (SSE 4.2, ARMv8) and a table otherwise.
 /// </summary>
 internal static class Crc32C
 {
-    private const uint ReflectedPolynomial = 0x82F63B78;
-    private static readonly uint[] Table = BuildTable();
-
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
 
     /// <summary>Continues a checksum: Append(Compute(a), b) equals Compute(a followed by b).</summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         var state = ~crc;
-        foreach (var b in data) state = Table[(state ^ b) & 0xFF] ^ (state >> 8);
-        return ~state;
-    }
-
-    private static uint[] BuildTable()
-    {
-        var table = new uint[256];
-        for (uint i = 0; i < 256; i++)
+        while (data.Length >= 8)
         {
-            var value = i;
-            for (var bit = 0; bit < 8; bit++)
-                value = (value & 1) != 0 ? (value >> 1) ^ ReflectedPolynomial : value >> 1;
-            table[i] = value;
+            state = BitOperations.Crc32C(state, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[8..];
         }
-        return table;
+        foreach (var b in data) state = BitOperations.Crc32C(state, b);
+        return ~state;
     }
 }

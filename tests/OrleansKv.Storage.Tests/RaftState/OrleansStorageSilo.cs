@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using OrleansKv.Storage.GrainStorage;
 
 namespace OrleansKv.Storage.Tests.RaftState;
 
@@ -41,6 +42,22 @@ public sealed class MemoryStorageSilo : OrleansStorageSilo
     protected override string ProviderName => "memory";
 
     protected override void AddProvider(ISiloBuilder silo) => silo.AddMemoryGrainStorage(ProviderName);
+}
+
+/// <summary>This repository's <c>file</c> provider (src/Storage/GrainStorage), in a temporary folder.</summary>
+public sealed class FileStorageSilo : OrleansStorageSilo
+{
+    private readonly TempDirectory _directory = new();
+
+    protected override string ProviderName => "file";
+
+    protected override void AddProvider(ISiloBuilder silo) => silo.AddFileGrainStorage(ProviderName, o => o.Directory = _directory.Path);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _directory.Dispose();
+    }
 }
 
 /// <summary>Microsoft's Azure Blob provider (Microsoft.Orleans.Persistence.AzureStorage) on Azurite, started for the fixture.</summary>
