@@ -22,9 +22,7 @@ public sealed record GrainSimOptions
     /// <summary>
     /// The replicas keep their state through GrainStateRaftStore on a simulated Orleans
     /// IGrainStorage (ETags, ordered acknowledgements, unacknowledged writes lost in a crash)
-    /// instead of the storage seam's simulated disk. Not in the seed sweep yet: run inside the test
-    /// host, some seeds failed on a chunk written twice (an ETag refusal), which the same seed run
-    /// from the command line does not show; to be found before the sweep uses it.
+    /// instead of the storage seam's simulated disk. Half the seeds (seed % 4 of 2 or 3) run this way.
     /// </summary>
     public bool ThroughGrainStorage { get; init; }
 
@@ -36,5 +34,5 @@ public sealed record GrainSimOptions
     public string ReplayCommand => $"dotnet run -c Release --project tests/OrleansKv.Simulation -- --grains --seed {Seed} --nodes {Nodes} --verbose";
 
     public static GrainSimOptions ForSeed(int seed, int? nodes = null) =>
-        new() { Seed = seed, Nodes = nodes ?? (seed % 2 == 0 ? 3 : 5) };
+        new() { Seed = seed, Nodes = nodes ?? (seed % 2 == 0 ? 3 : 5), ThroughGrainStorage = seed % 4 >= 2 };
 }

@@ -144,6 +144,23 @@ public sealed class GrainSimulation
 
     public GrainSimResult Run()
     {
+        // Storage completions resume their awaiting code inline, on the event that completes them,
+        // which keeps the run deterministic. .NET inlines such continuations only where no
+        // synchronization context is installed, and test runners install one.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return RunEvents();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    private GrainSimResult RunEvents()
+    {
         foreach (var peer in _peers) peer.Activate(_peerOptions[peer.Id - 1]);
         foreach (var client in _clients) client.Start();
         if (Options.Faults) _nemesis.Start();
