@@ -49,7 +49,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OrleansException or InvalidOperationException)
+// Also Azure storage that cannot be reached at start (Blob grain storage creates its container then).
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OrleansException or InvalidOperationException
+    or Azure.RequestFailedException or AggregateException { InnerException: Azure.RequestFailedException })
 {
     Console.Error.WriteLine($"orleanskv silo {settings.Name}: {e.Message}");
     return 1;
