@@ -60,10 +60,12 @@ public sealed class RaftPeerGrainTests
         }
     }
 
-    [Fact]
-    public async Task Killing_and_restarting_the_leaders_silo_keeps_every_acknowledged_write()
+    [Theory]
+    [InlineData(ReplicaStorage.WriteAheadLog)]
+    [InlineData(ReplicaStorage.FileGrainStorage)]
+    public async Task Killing_and_restarting_the_leaders_silo_keeps_every_acknowledged_write(ReplicaStorage storage)
     {
-        await using var cluster = await ReplicaCluster.StartAsync();
+        await using var cluster = await ReplicaCluster.StartAsync(storage);
         var leader = await cluster.LeaderOfAsync(1);
         var keys = Enumerable.Range(0, 20).Select(i => ReplicaCluster.KeyOfGroup(cluster, 1, $"durable-{i}")).ToList();
         var versions = new Dictionary<string, ulong>();

@@ -5,6 +5,7 @@ using OrleansKv.Client;
 using OrleansKv.Grains.Placement;
 using OrleansKv.Replica.Storage;
 using OrleansKv.Storage;
+using OrleansKv.Storage.GrainStorage;
 
 namespace OrleansKv.Grains.Tests;
 
@@ -20,8 +21,11 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "orleanskv-grains-" + Guid.NewGuid().ToString("N")[..8]);
 
-    private ReplicaCluster()
+    private readonly ReplicaStorage _storage;
+
+    private ReplicaCluster(ReplicaStorage storage)
     {
+        _storage = storage;
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSilo((silo, siloBuilder) => Configure(silo.SiloName, siloBuilder));
         Cluster = builder.Build();
@@ -36,9 +40,9 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     /// <summary>TestingHost's name for the silo that hosts <paramref name="replica"/>.</summary>
     public static string SiloOf(string replica) => $"Silo_{Array.IndexOf(Replicas, replica)}";
 
-    public static async Task<ReplicaCluster> StartAsync()
+    public static async Task<ReplicaCluster> StartAsync(ReplicaStorage storage = ReplicaStorage.WriteAheadLog)
     {
-        var cluster = new ReplicaCluster();
+        var cluster = new ReplicaCluster(storage);
         await cluster.Cluster.DeployAsync();
         cluster.Client = new KvClient(cluster.Cluster.Client, new KvClientOptions { OperationTimeout = TimeSpan.FromSeconds(20) });
         return cluster;
@@ -47,7 +51,15 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     private void Configure(string siloName, ISiloBuilder silo)
     {
         silo.AddRaftPeers(Layout);
-        silo.Services.AddSingleton<IStorageProvider>(_ => new FileStorageProvider(new FileStorageOptions { Directory = Path.Combine(_root, siloName) }));
+        if (_storage == ReplicaStorage.FileGrainStorage)
+        {
+            silo.AddFileGrainStorage("file", o => o.Directory = Path.Combine(_root, siloName, "grains"));
+            silo.Services.Configure<RaftPeerGrainOptions>(o => o.GrainStorageName = "file");
+        }
+        else
+        {
+            silo.Services.AddSingleton<IStorageProvider>(_ => new FileStorageProvider(new FileStorageOptions { Directory = Path.Combine(_root, siloName) }));
+        }
         silo.Services.Configure<RaftPeerGrainOptions>(o => o.TickPeriod = TimeSpan.FromMilliseconds(50));
         silo.Services.Configure<ReplicaPlacementOptions>(o =>
         {
@@ -106,4 +118,14 @@ internal sealed class ReplicaCluster : IAsyncDisposable
         await Cluster.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>Where the replicas of a <see cref="ReplicaCluster"/> keep their Raft state.</summary>
+public enum ReplicaStorage
+{
+    /// <summary>Each silo's write-ahead log (the IStorageProvider seam).</summary>
+    WriteAheadLog,
+
+    /// <summary>Each silo's <c>file</c> Orleans grain storage provider, through GrainStateRaftStore.</summary>
+    FileGrainStorage,
 }
