@@ -3,6 +3,7 @@ using OrleansKv.Storage.GrainStorage;
 
 namespace OrleansKv.Storage.Tests.GrainStorage;
 
+/// <summary>What any Orleans grain storage provider promises, on the <c>file</c> provider: reads, writes, clears, ETags, restarts and reclamation.</summary>
 public sealed class FileGrainStorageContractTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

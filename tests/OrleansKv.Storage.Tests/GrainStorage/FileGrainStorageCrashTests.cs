@@ -2,6 +2,7 @@ using OrleansKv.Storage.GrainStorage;
 
 namespace OrleansKv.Storage.Tests.GrainStorage;
 
+/// <summary>The <c>file</c> provider after damage on disk: a torn tail is cut off, damage anywhere else refuses to open and says where.</summary>
 public sealed class FileGrainStorageCrashTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

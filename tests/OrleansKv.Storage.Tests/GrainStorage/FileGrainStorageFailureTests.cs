@@ -2,6 +2,7 @@ using OrleansKv.Storage.GrainStorage;
 
 namespace OrleansKv.Storage.Tests.GrainStorage;
 
+/// <summary>The <c>file</c> provider when the disk fails: a failed fsync fails its writes and every later one, with a clear error.</summary>
 public sealed class FileGrainStorageFailureTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

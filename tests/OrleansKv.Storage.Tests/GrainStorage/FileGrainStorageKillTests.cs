@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 
 namespace OrleansKv.Storage.Tests.GrainStorage;
 
+/// <summary>The <c>file</c> provider survives kill -9 of its process during group commit with every acknowledged write.</summary>
 public sealed class FileGrainStorageKillTests(ITestOutputHelper output) : IDisposable
 {
     private const int Writers = 16;

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace OrleansKv.Storage.Tests.GrainStorage;
 
+/// <summary>The <c>file</c> provider under a seeded random workload, compared with an in-memory model after every step.</summary>
 public sealed class FileGrainStorageRandomWorkloadTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _dir = new();
