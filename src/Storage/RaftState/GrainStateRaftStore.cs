@@ -96,6 +96,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         log.SetHardState(hardState);
         var store = new GrainStateRaftStore(groupId, storage, grain, log, onFailure, metaState, meta, sequence);
         foreach (var chunk in chunks) store._chunks.Enqueue(chunk);
+        _ = store.ClearLeftBehindAsync(meta.FirstChunk);
         return store;
     }
 
@@ -233,6 +234,26 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Left behind: states nothing reads. The replica itself is unharmed.
+        }
+    }
+
+    // A crash while old chunks were being cleared leaves the last of them: clearing goes up from the
+    // oldest, so they sit just below the anchor's first chunk. Garbage collection, like the clearing.
+    private async Task ClearLeftBehindAsync(ulong firstChunk)
+    {
+        try
+        {
+            for (var sequence = firstChunk - 1; sequence >= 1; sequence--)
+            {
+                var state = NewState();
+                await _storage.ReadStateAsync(RaftStateNames.LogChunk(sequence), _grain, state).ConfigureAwait(false);
+                if (!state.RecordExists) break;
+                await _storage.ClearStateAsync(RaftStateNames.LogChunk(sequence), _grain, state).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Left behind again; the next start tries again.
         }
     }
 

@@ -136,6 +136,21 @@ public abstract class RaftStateStoreContract
     }
 
     [Fact]
+    public async Task Chunks_a_crash_left_below_the_first_one_needed_are_cleared_when_the_replica_opens()
+    {
+        var store = await OpenAsync();
+        for (ulong first = 1; first <= 12; first += 4) await PersistAsync(store, new RaftWrite(new HardState(1, 1, first + 3), null, Range(first, first + 3, 1)));
+        await SaveSnapshotAsync(store, new Snapshot(new SnapshotMetadata(8, 1, new Membership([1], [])), [8]), compactTo: 8);
+        await WaitUntilClearedAsync(RaftStateNames.LogChunk(1), RaftStateNames.LogChunk(2));
+        // As if the process had died before clearing chunk 2: it is back, below the anchor's first chunk (3).
+        await Storage.WriteStateAsync(RaftStateNames.LogChunk(2), _grain, new GrainState<RaftStateRecord>(new RaftStateRecord { Data = [2] }));
+
+        var reopened = await OpenAsync();
+        AssertSameEntries(Range(9, 12, 1), All(reopened));
+        await WaitUntilClearedAsync(RaftStateNames.LogChunk(2));
+    }
+
+    [Fact]
     public async Task A_snapshot_larger_than_one_chunk_is_stored_in_pieces_and_read_back_whole()
     {
         var store = await OpenAsync();
