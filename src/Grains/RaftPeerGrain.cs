@@ -121,7 +121,7 @@ internal sealed class RaftPeerGrain(
 
     public Task<KvResponse> Execute(KvRequest request)
     {
-        if (_fenced) return Task.FromResult(new KvResponse { Status = KvStatus.Unavailable, Message = "this replica is stopping" });
+        if (_fenced) return Task.FromResult(Stopping());
         // Completed by the peer, on a later turn, exactly once.
         var answer = new TaskCompletionSource<KvResponse>();
         RunTurn(() => _peer.OnClientRequest(request, response => answer.TrySetResult(response)));
@@ -131,7 +131,7 @@ internal sealed class RaftPeerGrain(
     public Task<KvResponse[]> ExecuteBatch(KvRequest[] requests)
     {
         // One turn takes them all, so they join one Raft batch; the call completes with the last answer.
-        if (_fenced) return Task.FromResult(requests.Select(_ => new KvResponse { Status = KvStatus.Unavailable, Message = "this replica is stopping" }).ToArray());
+        if (_fenced) return Task.FromResult(requests.Select(_ => Stopping()).ToArray());
         var answers = new KvResponse[requests.Length];
         var outstanding = requests.Length;
         var completion = new TaskCompletionSource<KvResponse[]>();
@@ -150,6 +150,9 @@ internal sealed class RaftPeerGrain(
         });
         return completion.Task;
     }
+
+    // A fenced replica takes nothing more: nothing was proposed, so the refusal is true and the client retries elsewhere.
+    private static KvResponse Stopping() => new() { Status = KvStatus.Unavailable, Message = "this replica is stopping" };
 
     public Task<PeerStatus> GetStatus()
     {

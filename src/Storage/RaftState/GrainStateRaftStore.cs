@@ -244,12 +244,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         try
         {
             for (var sequence = firstChunk - 1; sequence >= 1; sequence--)
-            {
-                var state = NewState();
-                await _storage.ReadStateAsync(RaftStateNames.LogChunk(sequence), _grain, state).ConfigureAwait(false);
-                if (!state.RecordExists) break;
-                await _storage.ClearStateAsync(RaftStateNames.LogChunk(sequence), _grain, state).ConfigureAwait(false);
-            }
+                if (!await ClearAsync(RaftStateNames.LogChunk(sequence), etag: null).ConfigureAwait(false)) break;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -257,13 +252,15 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         }
     }
 
-    private async Task ClearAsync(string name, string? etag)
+    // Clears a state by its known ETag, or (none known) by the one a read finds. False if there was nothing to clear.
+    private async Task<bool> ClearAsync(string name, string? etag)
     {
         var state = NewState();
         if (etag is null) await _storage.ReadStateAsync(name, _grain, state).ConfigureAwait(false);
         else state.ETag = etag;
-        if (etag is null && !state.RecordExists) return;
+        if (etag is null && !state.RecordExists) return false;
         await _storage.ClearStateAsync(name, _grain, state).ConfigureAwait(false);
+        return true;
     }
 
     private static async Task<byte[]> ReadSnapshotAsync(IGrainStorage storage, GrainId grain, RaftMeta meta)
