@@ -103,7 +103,7 @@ internal sealed class MembershipTableFile
         using var held = await CrossProcessLock.AcquireAsync(LockPath, lockTimeout, cancellationToken).ConfigureAwait(false);
         File.Delete(TablePath);
         File.Delete(TempPath);
-        Storage.Wal.DirectorySync.Sync(Directory);
+        Storage.DirectorySync.Sync(Directory);
     }
 
     private void WriteDurably(TableDocument table)
@@ -120,7 +120,7 @@ internal sealed class MembershipTableFile
         }
 
         File.Move(TempPath, TablePath, overwrite: true);
-        Storage.Wal.DirectorySync.Sync(Directory);
+        Storage.DirectorySync.Sync(Directory);
     }
 
     private TableDocument Parse(byte[] bytes)

@@ -8,8 +8,8 @@ public static class GrainsSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the replica placement director, the peers' silo lifecycle, and the layout. The host
-    /// also registers an <see cref="Replica.Storage.IStorageProvider"/> and configures
-    /// <see cref="RaftPeerGrainOptions"/> and <see cref="ReplicaPlacementOptions"/>.
+    /// also registers the Orleans grain storage provider that <see cref="RaftPeerGrainOptions.GrainStorageName"/>
+    /// names, and configures <see cref="RaftPeerGrainOptions"/> and <see cref="ReplicaPlacementOptions"/>.
     /// </summary>
     public static ISiloBuilder AddRaftPeers(this ISiloBuilder silo, ClusterLayout layout)
     {

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains.Placement;
-using OrleansKv.Replica.Storage;
+using Orleans.Storage;
 
 namespace OrleansKv.Grains;
 
@@ -40,11 +41,12 @@ internal sealed class LocalPeersLifecycle(
         lifecycle.Subscribe(nameof(LocalPeersLifecycle), ServiceLifecycleStage.Active, OnActive);
     }
 
+    // A missing provider is a configuration error: say so at start-up, not at the first activation.
     private Task OpenStorage(CancellationToken cancellationToken)
     {
-        // Grain storage providers open themselves; the silo-wide provider recovers every group here.
-        if (options.Value.GrainStorageName is null)
-            _ = services.GetService(typeof(IStorageProvider)) ?? throw new InvalidOperationException("no storage provider is registered");
+        var name = options.Value.GrainStorageName;
+        if (services.GetKeyedService<IGrainStorage>(name) is null)
+            throw new InvalidOperationException($"no Orleans grain storage provider named '{name}' is registered for the Raft peers (for example AddFileGrainStorage(\"{name}\", ...))");
         return Task.CompletedTask;
     }
 

@@ -69,23 +69,25 @@ internal sealed class RaftPeerGrain(
             ElectionTicks = settings.ElectionTicks,
             RequestTimeoutTicks = Math.Max(1, (int)settings.RequestTimeout.TotalMilliseconds / tickMs),
             SnapshotEveryEntries = settings.SnapshotEveryEntries,
+            SnapshotEveryBytes = settings.SnapshotEveryBytes,
             Limits = new KvLimits { MaxKeyBytes = settings.MaxKeyBytes, MaxValueBytes = settings.MaxValueBytes },
         };
         _peers = new PeerReferences(GrainFactory);
         _peer = new RaftPeer(peerOptions, await OpenStoreAsync(settings), this, this, new Random());
         _peer.RoleChanged = LogRoleChange;
+        _peer.SnapshotReadFailed = (follower, error) => logger.LogWarning(error,
+            "group {Group} replica {Replica}: the snapshot for {Follower} could not be read back from storage; it is sent again when the follower next answers",
+            _group, _replica, layout.NameOf(follower) ?? follower.ToString());
         _timer = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(settings.TickPeriod, settings.TickPeriod) { Interleave = true, KeepAlive = true });
         localPeers.Add(_group, _peer);
         logger.LogInformation("replica {Replica} of group {Group} activated (term {Term}, applied {Applied})", _replica, _group, _peer.Term, _peer.AppliedIndex);
     }
 
-    // Through the named Orleans grain storage provider, read back asynchronously here; or from the
-    // silo-wide provider, which recovered every group when the silo started.
-    private async Task<IRaftGroupStore> OpenStoreAsync(RaftPeerGrainOptions settings)
+    // Through the named Orleans grain storage provider, read back asynchronously here.
+    private Task<GrainStateRaftStore> OpenStoreAsync(RaftPeerGrainOptions settings)
     {
-        if (settings.GrainStorageName is not { } name) return ServiceProvider.GetRequiredService<IStorageProvider>().OpenGroup(_group);
-        var provider = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(name);
-        return await GrainStateRaftStore.OpenAsync(_group, provider, this.GetGrainId(), OnStorageFailure);
+        var provider = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(settings.GrainStorageName);
+        return GrainStateRaftStore.OpenAsync(_group, provider, this.GetGrainId(), OnStorageFailure);
     }
 
     // A refused or failed write: this replica no longer knows what is durable. A stale ETag means

@@ -15,6 +15,9 @@ public sealed class RaftPeerGrainOptions
     /// <summary>Entries between snapshots of a group's state machine.</summary>
     public ulong SnapshotEveryEntries { get; set; } = 100_000;
 
+    /// <summary>Entry bytes between snapshots of a group's state machine (whichever comes first): bounds the log each replica holds in memory.</summary>
+    public long SnapshotEveryBytes { get; set; } = 16L << 20;
+
     /// <summary>Key limit the leader checks and stamps on each write; replicas apply the stamped value.</summary>
     public int MaxKeyBytes { get; set; } = 1024;
 
@@ -23,8 +26,7 @@ public sealed class RaftPeerGrainOptions
 
     /// <summary>
     /// The Orleans grain storage provider (<c>IGrainStorage</c>, by its registered name) that keeps
-    /// each replica's term, vote, log and snapshots. Null: the silo's registered
-    /// <see cref="Replica.Storage.IStorageProvider"/> does instead.
+    /// each replica's term, vote, log and snapshots.
     /// </summary>
-    public string? GrainStorageName { get; set; }
+    public string GrainStorageName { get; set; } = "file";
 }

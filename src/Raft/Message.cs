@@ -25,6 +25,13 @@ public sealed class Message
     /// <summary>Read-index request context, or the campaign-transfer marker on votes.</summary>
     public byte[]? Context { get; init; }
 
+    /// <summary>This message carrying <paramref name="snapshot"/> instead (the shell fills in a snapshot's bytes it reads back from storage).</summary>
+    public Message WithSnapshot(Snapshot snapshot) => new()
+    {
+        Type = Type, From = From, To = To, Term = Term, LogTerm = LogTerm, Index = Index, Entries = Entries,
+        Commit = Commit, Snapshot = snapshot, Reject = Reject, RejectHint = RejectHint, Context = Context,
+    };
+
     public override string ToString()
     {
         var text = $"{From}->{To} {Type} term={Term}";

@@ -28,6 +28,12 @@ public sealed record PeerOptions
     /// <summary>Take a state-machine snapshot and compact the log every this many applied entries.</summary>
     public ulong SnapshotEveryEntries { get; init; } = 10_000;
 
+    /// <summary>
+    /// Also take one once this many bytes of entries were applied since the last: a store holds the
+    /// log since its snapshot in memory, so this bounds that memory whatever the values' size.
+    /// </summary>
+    public long SnapshotEveryBytes { get; init; } = 64L << 20;
+
     /// <summary>Entries kept behind a snapshot so a briefly lagging follower catches up without one.</summary>
     public ulong EntriesKeptAfterSnapshot { get; init; } = 1_000;
 

@@ -61,6 +61,13 @@ public sealed class RaftPeer
         set => _roles.Changed = value;
     }
 
+    /// <summary>Called (on the peer's turn) when a snapshot for a follower could not be read back from storage: the follower and the error.</summary>
+    public Action<ulong, Exception>? SnapshotReadFailed
+    {
+        get => _readyCycle.SnapshotReadFailed;
+        set => _readyCycle.SnapshotReadFailed = value;
+    }
+
     public uint GroupId => _options.GroupId;
 
     /// <summary>The leader this replica last heard of (its node id), 0 if none. Safe to read from any thread.</summary>

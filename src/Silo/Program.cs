@@ -18,6 +18,7 @@ SiloSettings settings;
 try
 {
     settings = SiloCommandLine.Bind(builder.Configuration);
+    if (settings.Storage == "file") EarlierFormat.ThrowIfWriteAheadLog(Path.GetFullPath(settings.DataDirectory));
 }
 catch (Exception e) when (e is InvalidOperationException or FormatException)
 {

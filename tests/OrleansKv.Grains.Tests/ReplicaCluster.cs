@@ -3,16 +3,14 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansKv.Client;
 using OrleansKv.Grains.Placement;
-using OrleansKv.Replica.Storage;
-using OrleansKv.Storage;
 using OrleansKv.Storage.GrainStorage;
 
 namespace OrleansKv.Grains.Tests;
 
 /// <summary>
 /// Three in-process Orleans silos (TestingHost names them Silo_0..Silo_2) hosting two Raft
-/// groups, with replicas named silo1..silo3 mapped onto them, file storage per silo under a temp
-/// folder (so a silo restarted under the same name recovers its replicas), and a KvClient on the
+/// groups, with replicas named silo1..silo3 mapped onto them, the <c>file</c> grain storage
+/// provider per silo under a temp folder (so a silo restarted under the same name recovers its replicas), and a KvClient on the
 /// test cluster's client.
 /// </summary>
 internal sealed class ReplicaCluster : IAsyncDisposable
@@ -21,11 +19,8 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "orleanskv-grains-" + Guid.NewGuid().ToString("N")[..8]);
 
-    private readonly ReplicaStorage _storage;
-
-    private ReplicaCluster(ReplicaStorage storage)
+    private ReplicaCluster()
     {
-        _storage = storage;
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSilo((silo, siloBuilder) => Configure(silo.SiloName, siloBuilder));
         Cluster = builder.Build();
@@ -40,9 +35,9 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     /// <summary>TestingHost's name for the silo that hosts <paramref name="replica"/>.</summary>
     public static string SiloOf(string replica) => $"Silo_{Array.IndexOf(Replicas, replica)}";
 
-    public static async Task<ReplicaCluster> StartAsync(ReplicaStorage storage = ReplicaStorage.WriteAheadLog)
+    public static async Task<ReplicaCluster> StartAsync()
     {
-        var cluster = new ReplicaCluster(storage);
+        var cluster = new ReplicaCluster();
         await cluster.Cluster.DeployAsync();
         cluster.Client = new KvClient(cluster.Cluster.Client, new KvClientOptions { OperationTimeout = TimeSpan.FromSeconds(20) });
         return cluster;
@@ -51,15 +46,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     private void Configure(string siloName, ISiloBuilder silo)
     {
         silo.AddRaftPeers(Layout);
-        if (_storage == ReplicaStorage.FileGrainStorage)
-        {
-            silo.AddFileGrainStorage("file", o => o.Directory = Path.Combine(_root, siloName, "grains"));
-            silo.Services.Configure<RaftPeerGrainOptions>(o => o.GrainStorageName = "file");
-        }
-        else
-        {
-            silo.Services.AddSingleton<IStorageProvider>(_ => new FileStorageProvider(new FileStorageOptions { Directory = Path.Combine(_root, siloName) }));
-        }
+        silo.AddFileGrainStorage("file", o => o.Directory = Path.Combine(_root, siloName));
         silo.Services.Configure<RaftPeerGrainOptions>(o => o.TickPeriod = TimeSpan.FromMilliseconds(50));
         silo.Services.Configure<ReplicaPlacementOptions>(o =>
         {
@@ -118,14 +105,4 @@ internal sealed class ReplicaCluster : IAsyncDisposable
         await Cluster.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
-}
-
-/// <summary>Where the replicas of a <see cref="ReplicaCluster"/> keep their Raft state.</summary>
-public enum ReplicaStorage
-{
-    /// <summary>Each silo's write-ahead log (the IStorageProvider seam).</summary>
-    WriteAheadLog,
-
-    /// <summary>Each silo's <c>file</c> Orleans grain storage provider, through GrainStateRaftStore.</summary>
-    FileGrainStorage,
 }

@@ -78,7 +78,8 @@ internal sealed class SiloProcess : IDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
-    private static string SiloAssemblyPath
+    /// <summary>The built silo's assembly, run with <c>dotnet</c>.</summary>
+    internal static string SiloAssemblyPath
     {
         get
         {

@@ -27,7 +27,13 @@ internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests 
             snapshots.Installed(snapshot.Metadata.Index);
         }
 
-        foreach (var entry in ready.CommittedEntries) Apply(entry);
+        long appliedBytes = 0;
+        foreach (var entry in ready.CommittedEntries)
+        {
+            Apply(entry);
+            appliedBytes += entry.Data.Length;
+        }
+        snapshots.Applied(appliedBytes);
 
         foreach (var read in ready.ReadStates)
             pending.ConfirmRead(BitConverter.ToUInt64(read.Context), read.Index);

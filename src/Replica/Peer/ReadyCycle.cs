@@ -64,12 +64,42 @@ internal sealed class ReadyCycle
     private void Send(Ready ready)
     {
         if (ready.Messages.Count == 0) return;
-        _transport.Send(_groupId, ready.Messages);
-        // Delivery is fire-and-forget; if a snapshot is lost the follower's rejection brings the
-        // leader back to probing and it sends the snapshot again.
+        List<Message>? withoutHeldSnapshots = null;
         foreach (var message in ready.Messages)
-            if (message.Type == MessageType.InstallSnapshot) _node.ReportSnapshot(message.To, succeeded: true);
+        {
+            if (message.Type != MessageType.InstallSnapshot) continue;
+            // Delivery is fire-and-forget; if a snapshot is lost the follower's rejection brings the
+            // leader back to probing and it sends the snapshot again.
+            _node.ReportSnapshot(message.To, succeeded: true);
+            var reading = _store.ReadSnapshotAsync(message.Snapshot!);
+            if (reading.IsCompletedSuccessfully && ReferenceEquals(reading.Result, message.Snapshot)) continue;
+            // The store dropped the snapshot's bytes: it goes out on its own once they are read back.
+            withoutHeldSnapshots ??= [.. ready.Messages];
+            withoutHeldSnapshots.Remove(message);
+            _ = SendWhenReadAsync(message, reading);
+        }
+        var messages = withoutHeldSnapshots ?? ready.Messages;
+        if (messages.Count > 0) _transport.Send(_groupId, messages);
     }
+
+    private async Task SendWhenReadAsync(Message message, Task<Snapshot> reading)
+    {
+        Snapshot snapshot;
+        try
+        {
+            snapshot = await reading.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // As a lost message: the leader sends the snapshot again when the follower next answers.
+            _host.Post(() => SnapshotReadFailed?.Invoke(message.To, e));
+            return;
+        }
+        _host.Post(() => _transport.Send(_groupId, [message.WithSnapshot(snapshot)]));
+    }
+
+    /// <summary>Told (on a turn) when a snapshot for a follower could not be read back from storage: the follower and the error.</summary>
+    public Action<ulong, Exception>? SnapshotReadFailed { get; set; }
 
     // The Ready's state is durable: now it is safe to send what depends on it (votes, acknowledgements).
     private void OnDurable(Ready ready, bool sentEarly)

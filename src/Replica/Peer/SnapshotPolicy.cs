@@ -8,7 +8,8 @@ namespace OrleansKv.Replica.Peer;
 /// <summary>
 /// When a replica snapshots its state machine and compacts its log: every
 /// <see cref="PeerOptions.SnapshotEveryEntries"/> applied entries (give or take a per-replica
-/// stagger), one snapshot at a time, encoded off the turns and saved by the storage provider.
+/// stagger) or <see cref="PeerOptions.SnapshotEveryBytes"/> applied bytes, whichever comes first,
+/// one snapshot at a time, encoded off the turns and saved by the storage provider.
 /// </summary>
 internal sealed class SnapshotPolicy
 {
@@ -18,6 +19,7 @@ internal sealed class SnapshotPolicy
     private readonly RaftNode _node;
     private readonly KvStateMachine _stateMachine;
     private ulong _lastSnapshotIndex;
+    private long _bytesSinceSnapshot;
     private bool _snapshotInFlight;
 
     public SnapshotPolicy(PeerOptions options, IRaftGroupStore store, IPeerHost host, RaftNode node, KvStateMachine stateMachine, ulong lastSnapshotIndex)
@@ -31,21 +33,30 @@ internal sealed class SnapshotPolicy
     }
 
     /// <summary>The state machine was replaced by a snapshot from the leader: the next interval counts from it.</summary>
-    public void Installed(ulong index) => _lastSnapshotIndex = index;
+    public void Installed(ulong index)
+    {
+        _lastSnapshotIndex = index;
+        _bytesSinceSnapshot = 0;
+    }
 
-    // Compacts the log behind a snapshot of the state machine every SnapshotEveryEntries entries.
+    /// <summary>Counts the bytes of the entries a Ready applied.</summary>
+    public void Applied(long bytes) => _bytesSinceSnapshot += bytes;
+
+    // Compacts the log behind a snapshot of the state machine every SnapshotEveryEntries entries or SnapshotEveryBytes bytes.
     // The state is frozen on this turn (a shallow copy) and encoded off the turns: encoding the
     // whole key space would otherwise stall every request of the group while it runs.
     public void MaybeSnapshot()
     {
         var applied = _stateMachine.AppliedIndex;
-        if (_snapshotInFlight || applied < _lastSnapshotIndex + SnapshotInterval) return;
+        if (_snapshotInFlight || applied <= _lastSnapshotIndex) return;
+        if (applied < _lastSnapshotIndex + SnapshotInterval && _bytesSinceSnapshot < _options.SnapshotEveryBytes) return;
         if (!_node.TryGetTerm(applied, out var term)) return;
         var membership = _node.MembershipAt(applied);
         var prepare = _stateMachine.PrepareSnapshot();
         var store = _store;
         _snapshotInFlight = true;
         _lastSnapshotIndex = applied;
+        _bytesSinceSnapshot = 0;
         // Off the turns: encode straight into the provider (a file, for the file provider); the
         // turn after only records it.
         _host.Offload(() =>

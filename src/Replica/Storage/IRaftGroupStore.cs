@@ -27,8 +27,18 @@ public interface IRaftGroupStore : IRaftLog
     /// </summary>
     bool IsBackedUp => false;
 
-    /// <summary>The latest snapshot's index, term and membership, without its bytes (which <see cref="IRaftLog.Snapshot"/> may read from disk).</summary>
+    /// <summary>The latest snapshot's index, term and membership.</summary>
     SnapshotMetadata SnapshotMetadata => Snapshot.Metadata;
+
+    /// <summary>
+    /// A store may drop a durable snapshot's bytes from memory; <see cref="IRaftLog.Snapshot"/> then
+    /// carries its metadata only, and this reads the bytes back. The peer calls it, off its turns,
+    /// before it sends <paramref name="sent"/> to a follower. The result may be a later snapshot,
+    /// should one have replaced it meanwhile (a follower may install any committed snapshot at or
+    /// after the one the leader chose). A store that keeps the bytes returns <paramref name="sent"/>.
+    /// </summary>
+    /// <remarks>No default: a store that wraps another must pass this on, or a follower gets a snapshot without its bytes.</remarks>
+    Task<Snapshot> ReadSnapshotAsync(Snapshot sent);
 
     /// <summary>
     /// Makes a Ready's hard state, snapshot and entries durable. Entries may start inside the

@@ -32,12 +32,12 @@ public sealed class SiloSettings
     /// <summary>URL of the co-hosted HTTP gateway.</summary>
     public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
 
-    /// <summary>Where the file storage provider keeps this silo's write-ahead log and snapshots. Default: data/{Name}.</summary>
+    /// <summary>Where the <c>file</c> grain storage provider keeps this silo's replicas' state (its segments). Default: data/{Name}.</summary>
     public string DataDirectory { get; set; } = "";
 
     /// <summary>
-    /// Where replicas keep term, vote, log and snapshots: "file" (default: the silo's write-ahead
-    /// log under <see cref="DataDirectory"/>), "memory" (Orleans's memory grain storage; tests,
+    /// Where replicas keep term, vote, log and snapshots: "file" (default: our file grain storage,
+    /// one group-committed log under <see cref="DataDirectory"/>), "memory" (Orleans's memory grain storage; tests,
     /// loses everything on exit) or "azureblob" (Orleans's Azure Blob grain storage, see
     /// <see cref="AzureBlobServiceUri"/> and <see cref="AzureBlobConnectionString"/>).
     /// </summary>
@@ -87,8 +87,12 @@ public sealed class SiloSettings
     /// <summary>Entries between snapshots of a group's state machine (etcd's --snapshot-count default too).</summary>
     public ulong SnapshotEveryEntries { get; set; } = 100_000;
 
-    /// <summary>Log entry bytes each group keeps in memory (file storage); older entries are read back from disk.</summary>
-    public long MaxCachedEntryBytes { get; set; } = 4L << 20;
+    /// <summary>
+    /// Entry bytes applied between snapshots of a group's state machine, whichever of this and
+    /// <see cref="SnapshotEveryEntries"/> comes first. A replica holds its log since the last
+    /// snapshot in memory, so this bounds that memory.
+    /// </summary>
+    public long SnapshotEveryBytes { get; set; } = 16L << 20;
 
     /// <summary>Exposes /test/faults endpoints that cut the silo off from its peers. Tests only.</summary>
     public bool EnableTestFaults { get; set; }
@@ -105,7 +109,7 @@ public sealed class SiloSettings
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535) throw new InvalidOperationException("Silo:SiloPort and Silo:GatewayPort must be TCP ports");
         if (Groups < 1) throw new InvalidOperationException("Silo:Groups must be at least 1");
         if (ReplicationFactor < 1) throw new InvalidOperationException("Silo:ReplicationFactor must be at least 1");
-        if (MaxCachedEntryBytes < 1) throw new InvalidOperationException("Silo:MaxCachedEntryBytes must be positive");
+        if (SnapshotEveryEntries < 1 || SnapshotEveryBytes < 1) throw new InvalidOperationException("Silo:SnapshotEveryEntries and Silo:SnapshotEveryBytes must be positive");
         if (TickMilliseconds < 1) throw new InvalidOperationException("Silo:TickMilliseconds must be positive");
         if (Storage is not ("file" or "memory" or "azureblob")) throw new InvalidOperationException($"unknown storage provider '{Storage}' (file, memory or azureblob)");
         if (Storage == "azureblob" && AzureBlobServiceUri.Length == 0 && AzureBlobConnectionString.Length == 0)

@@ -5,9 +5,8 @@ using Azure.Storage.Blobs;
 using Orleans.Configuration;
 using OrleansKv.Clustering;
 using OrleansKv.Grains;
-using OrleansKv.Replica.Storage;
 using OrleansKv.Silo.Configuration;
-using OrleansKv.Storage;
+using OrleansKv.Storage.GrainStorage;
 
 namespace OrleansKv.Silo.Hosting;
 
@@ -33,6 +32,7 @@ internal static class SiloBuilderSetup
             o.ElectionTicks = settings.ElectionTicks;
             o.RequestTimeout = TimeSpan.FromMilliseconds(settings.RequestTimeoutMilliseconds);
             o.SnapshotEveryEntries = settings.SnapshotEveryEntries;
+            o.SnapshotEveryBytes = settings.SnapshotEveryBytes;
             o.MaxKeyBytes = settings.MaxKeyBytes;
             o.MaxValueBytes = settings.MaxValueBytes;
         });
@@ -61,8 +61,8 @@ internal static class SiloBuilderSetup
         o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
     });
 
-    // "file": the silo-wide write-ahead log. "memory" and "azureblob": Orleans grain storage
-    // providers, registered under their own names, that the peer grains write through.
+    // Every replica keeps its Raft state through the Orleans grain storage provider registered
+    // under the setting's name: "file" (ours, on local disk), "memory" or "azureblob" (Orleans's).
     private static void UseStorage(ISiloBuilder silo, SiloSettings settings)
     {
         switch (settings.Storage)
@@ -80,15 +80,9 @@ internal static class SiloBuilderSetup
                 });
                 break;
             default:
-                silo.Services.AddSingleton<IStorageProvider>(_ => OpenStorage(settings));
-                return;
+                silo.AddFileGrainStorage(settings.Storage, o => o.Directory = Path.GetFullPath(settings.DataDirectory));
+                break;
         }
         silo.Services.Configure<RaftPeerGrainOptions>(o => o.GrainStorageName = settings.Storage);
     }
-
-    private static FileStorageProvider OpenStorage(SiloSettings settings) => new(new FileStorageOptions
-    {
-        Directory = Path.GetFullPath(settings.DataDirectory),
-        MaxCachedEntryBytes = settings.MaxCachedEntryBytes,
-    });
 }

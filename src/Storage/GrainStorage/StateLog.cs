@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using OrleansKv.Storage.Wal;
 
 namespace OrleansKv.Storage.GrainStorage;
 

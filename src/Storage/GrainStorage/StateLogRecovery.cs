@@ -1,5 +1,4 @@
 using System.Buffers;
-using OrleansKv.Storage.Wal;
 
 namespace OrleansKv.Storage.GrainStorage;
 

@@ -16,11 +16,18 @@ namespace OrleansKv.Storage.RaftState;
 /// activation of the same replica, writing the same chunk number, fails on the ETag. Any failed
 /// write stops the store: later writes are not attempted, no callback runs again, and the owner
 /// is told (it must stop the replica, which cannot know what is durable any more).
+/// Memory: the log since the snapshot stays in memory (the peer's snapshot policy bounds it by
+/// entries and bytes); a snapshot's bytes are dropped once its anchor is durable, and read back
+/// through <see cref="ReadSnapshotAsync"/> when a follower needs them.
 /// </remarks>
 public sealed class GrainStateRaftStore : IRaftGroupStore
 {
     /// <summary>Writes queued beyond this make the store report itself backed up (the leader then refuses new writes).</summary>
     public const int MaxQueuedWrites = 256;
+
+    // Log chunks recovery asks the provider for at once (writes are sequential, so the log ends
+    // at the first missing number; the reads past it find nothing).
+    private const int ChunksReadAhead = 32;
 
     private readonly IGrainStorage _storage;
     private readonly GrainId _grain;
@@ -31,7 +38,10 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // not yet): recovery must start at the first one that holds an entry after a compaction point.
     // Locked: writes complete, and old chunks are cleared, off the grain's turns.
     private readonly Queue<LogChunkInfo> _chunks = new();
-    private RaftMeta _meta;
+    private volatile RaftMeta _meta;
+    // The newest snapshot whose anchor is durable (set by the write chain). Compared by reference:
+    // a later snapshot at the same index is a different write, and not yet durable.
+    private Snapshot? _durableSnapshot;
     private ulong _nextChunk;
     private Task _tail = Task.CompletedTask;
     private int _queued;
@@ -48,6 +58,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         _metaState = metaState;
         _meta = meta;
         _nextChunk = nextChunk;
+        if (!log.Snapshot.IsEmpty) _durableSnapshot = log.Snapshot;
     }
 
     public uint GroupId { get; }
@@ -55,9 +66,13 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     public ulong FirstIndex => _log.FirstIndex;
     public ulong LastIndex => _log.LastIndex;
     public Snapshot Snapshot => _log.Snapshot;
+    public SnapshotMetadata SnapshotMetadata => _log.Snapshot.Metadata;
     public bool IsBackedUp => Volatile.Read(ref _queued) > MaxQueuedWrites;
     public bool TryGetTerm(ulong index, out ulong term) => _log.TryGetTerm(index, out term);
     public void GetEntries(ulong lo, ulong hi, long maxBytes, List<Entry> into) => _log.GetEntries(lo, hi, maxBytes, into);
+
+    /// <summary>Whether the snapshot's bytes are held in memory (for tests).</summary>
+    internal bool SnapshotInMemory => !_log.SnapshotDataReleased;
 
     /// <summary>The chunk number the next durable write gets (for tests).</summary>
     internal ulong NextChunk => _nextChunk;
@@ -78,20 +93,26 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         var hardState = meta.HardState;
         var chunks = new List<LogChunkInfo>();
         var sequence = meta.FirstChunk;
-        while (true)
+        var ended = false;
+        while (!ended)
         {
-            var name = RaftStateNames.LogChunk(sequence);
-            var state = NewState();
-            await storage.ReadStateAsync(name, grain, state).ConfigureAwait(false);
-            if (!state.RecordExists) break;
-            var chunk = RaftStateCodec.DecodeChunk(DataOf(state, name), name);
-            if (chunk.Sequence != sequence) throw new RaftStateCorruptException($"Raft state '{name}' says it is chunk {chunk.Sequence}");
-            if (chunk.Entries.Count > 0 && chunk.Entries[0].Index > log.LastIndex + 1)
-                throw new RaftStateCorruptException($"Raft state '{name}' starts at entry {chunk.Entries[0].Index}, after a log that ends at {log.LastIndex}");
-            log.Append(chunk.Entries);
-            hardState = chunk.HardState;
-            chunks.Add(new LogChunkInfo(sequence, log.LastIndex) { ETag = state.ETag });
-            sequence++;
+            // Several chunks at a time: a remote provider (Azure Blob) answers each read in
+            // milliseconds, and a replica may have a chunk per write since its last snapshot.
+            var reads = new Task<GrainState<RaftStateRecord>>[ChunksReadAhead];
+            for (var i = 0; i < reads.Length; i++) reads[i] = ReadAsync(storage, grain, RaftStateNames.LogChunk(sequence + (ulong)i));
+            foreach (var state in await Task.WhenAll(reads).ConfigureAwait(false))
+            {
+                if (!state.RecordExists) { ended = true; break; }
+                var name = RaftStateNames.LogChunk(sequence);
+                var chunk = RaftStateCodec.DecodeChunk(DataOf(state, name), name);
+                if (chunk.Sequence != sequence) throw new RaftStateCorruptException($"Raft state '{name}' says it is chunk {chunk.Sequence}");
+                if (chunk.Entries.Count > 0 && chunk.Entries[0].Index > log.LastIndex + 1)
+                    throw new RaftStateCorruptException($"Raft state '{name}' starts at entry {chunk.Entries[0].Index}, after a log that ends at {log.LastIndex}");
+                log.Append(chunk.Entries);
+                hardState = chunk.HardState;
+                chunks.Add(new LogChunkInfo(sequence, log.LastIndex) { ETag = state.ETag });
+                sequence++;
+            }
         }
         log.SetHardState(hardState);
         var store = new GrainStateRaftStore(groupId, storage, grain, log, onFailure, metaState, meta, sequence);
@@ -124,6 +145,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         lock (_chunks) _chunks.Enqueue(chunk);
         var record = RaftStateCodec.Encode(new RaftLogChunk(chunk.Sequence, _log.HardState, write.Entries));
         Enqueue(() => WriteChunkAsync(chunk, record), onDurable);
+        ReleaseDurableSnapshot();
     }
 
     public void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable)
@@ -138,6 +160,35 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
             foreach (var chunk in _chunks)
                 if (chunk.LastIndex > compactTo) { firstChunk = chunk.Sequence; break; }
         Enqueue(() => WriteSnapshotAsync(snapshot, firstChunk), onDurable);
+    }
+
+    /// <summary>
+    /// The bytes of <paramref name="sent"/>, read back from the snapshot's chunks if they were
+    /// dropped: those of the anchor's snapshot, which is <paramref name="sent"/> or a later one.
+    /// </summary>
+    public async Task<Snapshot> ReadSnapshotAsync(Snapshot sent)
+    {
+        if (sent.Data.Length > 0 || sent.IsEmpty) return sent;
+        while (true)
+        {
+            var meta = _meta;
+            try
+            {
+                return new Snapshot(meta.Snapshot, await ReadSnapshotAsync(_storage, _grain, meta).ConfigureAwait(false));
+            }
+            catch (RaftStateCorruptException) when (!ReferenceEquals(meta, _meta))
+            {
+                // A later snapshot's anchor replaced this one meanwhile and its chunks were cleared: read that one.
+            }
+        }
+    }
+
+    // Drops the snapshot's bytes once its anchor is durable: the state machine holds the same
+    // state, and a follower that needs them gets them through ReadSnapshotAsync.
+    private void ReleaseDurableSnapshot()
+    {
+        if (!_log.SnapshotDataReleased && !_log.Snapshot.IsEmpty && ReferenceEquals(_log.Snapshot, Volatile.Read(ref _durableSnapshot)))
+            _log.ReleaseSnapshotData();
     }
 
     private void Enqueue(Func<Task> write, Action? onDurable)
@@ -199,6 +250,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         _metaState.State = new RaftStateRecord { Data = RaftStateCodec.Encode(meta) };
         await _storage.WriteStateAsync(RaftStateNames.Meta, _grain, _metaState).ConfigureAwait(false);
         _meta = meta;
+        Volatile.Write(ref _durableSnapshot, snapshot);
         // Garbage collection, off the write path: a failure or crash here only leaves garbage.
         _ = ClearReplacedAsync(previous, meta);
     }
@@ -263,7 +315,14 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         return true;
     }
 
-    private static async Task<byte[]> ReadSnapshotAsync(IGrainStorage storage, GrainId grain, RaftMeta meta)
+    private static async Task<GrainState<RaftStateRecord>> ReadAsync(IGrainStorage storage, GrainId grain, string name)
+    {
+        var state = NewState();
+        await storage.ReadStateAsync(name, grain, state).ConfigureAwait(false);
+        return state;
+    }
+
+        private static async Task<byte[]> ReadSnapshotAsync(IGrainStorage storage, GrainId grain, RaftMeta meta)
     {
         var data = new byte[meta.SnapshotBytes];
         long offset = 0;

@@ -19,6 +19,11 @@ internal sealed class TestGroupStore(uint group) : IRaftGroupStore
     /// <summary>Set by a test to play a provider whose write queue is over its budget.</summary>
     public bool IsBackedUp { get; set; }
 
+    /// <summary>Set by a test to play a store that dropped its snapshot's bytes: reading them back waits for the test.</summary>
+    public TaskCompletionSource<Snapshot>? SnapshotRead { get; set; }
+
+    public Task<Snapshot> ReadSnapshotAsync(Snapshot sent) => SnapshotRead?.Task ?? Task.FromResult(sent);
+
     public bool TryGetTerm(ulong index, out ulong term) => _log.TryGetTerm(index, out term);
     public void GetEntries(ulong lo, ulong hi, long maxBytes, List<Entry> into) => _log.GetEntries(lo, hi, maxBytes, into);
 

@@ -19,13 +19,6 @@ public sealed record GrainSimOptions
     /// <summary>Test fault: the disk forgets the last write it reported durable when the process crashes.</summary>
     public bool LyingDisk { get; init; }
 
-    /// <summary>
-    /// The replicas keep their state through GrainStateRaftStore on a simulated Orleans
-    /// IGrainStorage (ETags, ordered acknowledgements, unacknowledged writes lost in a crash)
-    /// instead of the storage seam's simulated disk. Half the seeds (seed % 4 of 2 or 3) run this way.
-    /// </summary>
-    public bool ThroughGrainStorage { get; init; }
-
     /// <summary>Test fault: clients ask to open a session on every attempt, so a retry after its session expired applies again.</summary>
     public bool RetriesReopenSessions { get; init; }
 
@@ -34,5 +27,5 @@ public sealed record GrainSimOptions
     public string ReplayCommand => $"dotnet run -c Release --project tests/OrleansKv.Simulation -- --grains --seed {Seed} --nodes {Nodes} --verbose";
 
     public static GrainSimOptions ForSeed(int seed, int? nodes = null) =>
-        new() { Seed = seed, Nodes = nodes ?? (seed % 2 == 0 ? 3 : 5), ThroughGrainStorage = seed % 4 >= 2 };
+        new() { Seed = seed, Nodes = nodes ?? (seed % 2 == 0 ? 3 : 5) };
 }

@@ -21,20 +21,20 @@ public sealed class GrainSimResult
 /// <summary>Counts of what a run exercised (summed over a sweep).</summary>
 public sealed class GrainSimStats
 {
-    public long Crashes, CrashesWithFsyncInFlight, Partitions, Transfers, SnapshotsTaken, SnapshotsInstalled;
+    public long Crashes, CrashesWithFsyncInFlight, Partitions, Transfers, SnapshotsTaken, SnapshotsInstalled, SnapshotsReadBack;
     public long ClientOps, Retries, Unknown, Acknowledged, ConditionFailures, RetriedWritesAcknowledged, StaleReads, SessionsExpired, MessagesDropped, MessagesDuplicated;
 
     public void Add(GrainSimStats o)
     {
         Crashes += o.Crashes; CrashesWithFsyncInFlight += o.CrashesWithFsyncInFlight; Partitions += o.Partitions; Transfers += o.Transfers;
-        SnapshotsTaken += o.SnapshotsTaken; SnapshotsInstalled += o.SnapshotsInstalled; ClientOps += o.ClientOps; Retries += o.Retries;
+        SnapshotsTaken += o.SnapshotsTaken; SnapshotsInstalled += o.SnapshotsInstalled; SnapshotsReadBack += o.SnapshotsReadBack; ClientOps += o.ClientOps; Retries += o.Retries;
         Unknown += o.Unknown; Acknowledged += o.Acknowledged; ConditionFailures += o.ConditionFailures; RetriedWritesAcknowledged += o.RetriedWritesAcknowledged;
         StaleReads += o.StaleReads; SessionsExpired += o.SessionsExpired; MessagesDropped += o.MessagesDropped; MessagesDuplicated += o.MessagesDuplicated;
     }
 
     public override string ToString() =>
         $"crashes {Crashes} ({CrashesWithFsyncInFlight} with fsync in flight), partitions {Partitions}, transfers {Transfers}, " +
-        $"snapshots taken {SnapshotsTaken} / installed {SnapshotsInstalled}, client ops {ClientOps} (acknowledged {Acknowledged}, unknown {Unknown}, " +
+        $"snapshots taken {SnapshotsTaken} / installed {SnapshotsInstalled} / read back for a follower {SnapshotsReadBack}, client ops {ClientOps} (acknowledged {Acknowledged}, unknown {Unknown}, " +
         $"condition failures {ConditionFailures}, stale reads {StaleReads}, sessions expired {SessionsExpired}), retries {Retries} ({RetriedWritesAcknowledged} writes acknowledged after a retry), " +
         $"messages dropped {MessagesDropped}, duplicated {MessagesDuplicated}";
 }

@@ -82,9 +82,8 @@ public sealed class GrainSimulation
 
         foreach (var id in voters)
         {
-            ISimStore disk = options.ThroughGrainStorage
-                ? SimGrainStateStore.Open(Group, id, new SimGrainStorage(Queue, Rng) { LoseLastDurableWriteOnCrash = options.LyingDisk }, Stats, Fail)
-                : new SimGroupStore(Group, Queue, Rng, Stats) { LoseLastDurableWriteOnCrash = options.LyingDisk };
+            // As a silo's peer grain keeps it: GrainStateRaftStore over an Orleans grain storage provider.
+            var disk = SimGrainStateStore.Open(Group, id, new SimGrainStorage(Queue, Rng) { LoseLastDurableWriteOnCrash = options.LyingDisk }, Stats, Fail);
             _peers.Add(new SimPeer(this, id, disk, clockSkewMillis: Rng.Next(-400, 401)));
         }
         _clients = Enumerable.Range(0, options.Clients).Select(i => new GrainSimClient(this, i)).ToArray();

@@ -25,6 +25,7 @@ public sealed class GrainSimulationTests(ITestOutputHelper output)
             {
                 ("crashes", t.Crashes), ("crashes with an fsync in flight", t.CrashesWithFsyncInFlight), ("partitions", t.Partitions),
                 ("transfers", t.Transfers), ("snapshots taken", t.SnapshotsTaken), ("snapshots installed", t.SnapshotsInstalled),
+                ("snapshots read back from storage for a follower", t.SnapshotsReadBack),
                 ("operations with an unknown outcome", t.Unknown), ("condition failures", t.ConditionFailures), ("stale reads", t.StaleReads),
                 ("expired sessions", t.SessionsExpired), ("writes acknowledged after a retry", t.RetriedWritesAcknowledged),
                 ("duplicated messages", t.MessagesDuplicated), ("dropped messages", t.MessagesDropped),

@@ -8,7 +8,7 @@ namespace OrleansKv.Simulation.Grains;
 /// A simulated silo whose replica keeps its state as the real peer grain does with a grain storage
 /// provider: the real <see cref="GrainStateRaftStore"/> over a <see cref="SimGrainStorage"/>.
 /// </summary>
-internal sealed class SimGrainStateStore : ISimStore
+internal sealed class SimGrainStateStore
 {
     private readonly uint _group;
     private readonly ulong _replica;
@@ -24,8 +24,10 @@ internal sealed class SimGrainStateStore : ISimStore
         Store = store;
     }
 
+    /// <summary>The store the peer reads and writes.</summary>
     public IRaftGroupStore Store { get; }
 
+    /// <summary>Writes accepted but not yet durable.</summary>
     public int WritesInFlight => _storage.WritesInFlight;
 
     /// <summary>Opens the replica's state: the simulated reads answer at once, so this completes synchronously.</summary>
@@ -37,9 +39,10 @@ internal sealed class SimGrainStateStore : ISimStore
         return new SimGrainStateStore(group, replica, storage, fail, new CountingStore(opening.Result, stats));
     }
 
-    public ISimStore Recover() => Open(_group, _replica, _storage.Recover(), ((CountingStore)Store).Stats, _fail);
+    /// <summary>The process died: everything not yet durable is gone. Returns what a restarted silo opens.</summary>
+    public SimGrainStateStore Recover() => Open(_group, _replica, _storage.Recover(), ((CountingStore)Store).Stats, _fail);
 
-    /// <summary>Counts snapshots for the run's statistics, as the seam's simulated disk does.</summary>
+    /// <summary>Counts snapshots for the run's statistics.</summary>
     private sealed class CountingStore(GrainStateRaftStore inner, GrainSimStats stats) : IRaftGroupStore
     {
         public GrainSimStats Stats { get; } = stats;
@@ -49,6 +52,12 @@ internal sealed class SimGrainStateStore : ISimStore
         public ulong FirstIndex => inner.FirstIndex;
         public ulong LastIndex => inner.LastIndex;
         public OrleansKv.Raft.Snapshot Snapshot => inner.Snapshot;
+        public OrleansKv.Raft.SnapshotMetadata SnapshotMetadata => inner.SnapshotMetadata;
+        public Task<OrleansKv.Raft.Snapshot> ReadSnapshotAsync(OrleansKv.Raft.Snapshot sent)
+        {
+            if (sent.Data.Length == 0) Stats.SnapshotsReadBack++;
+            return inner.ReadSnapshotAsync(sent);
+        }
         public bool TryGetTerm(ulong index, out ulong term) => inner.TryGetTerm(index, out term);
         public void GetEntries(ulong lo, ulong hi, long maxBytes, List<OrleansKv.Raft.Entry> into) => inner.GetEntries(lo, hi, maxBytes, into);
 

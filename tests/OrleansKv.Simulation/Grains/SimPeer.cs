@@ -16,7 +16,7 @@ internal sealed class SimPeer : IPeerHost, IRaftTransport
 {
     private readonly GrainSimulation _sim;
 
-    public SimPeer(GrainSimulation sim, ulong id, ISimStore disk, long clockSkewMillis)
+    public SimPeer(GrainSimulation sim, ulong id, SimGrainStateStore disk, long clockSkewMillis)
     {
         _sim = sim;
         Id = id;
@@ -25,7 +25,7 @@ internal sealed class SimPeer : IPeerHost, IRaftTransport
     }
 
     public ulong Id { get; }
-    public ISimStore Disk { get; private set; }
+    public SimGrainStateStore Disk { get; private set; }
     public IRaftGroupStore Store => Disk.Store;
     public RaftPeer? Grain { get; private set; }
     public int Incarnation { get; private set; }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OrleansKv.Storage.Wal;
+namespace OrleansKv.Storage;
 
 /// <summary>
 /// Makes a directory's entries (a created, renamed or deleted file) durable. .NET cannot open a

@@ -1,8 +1,8 @@
 using OrleansKv.Raft;
 
-namespace OrleansKv.Storage;
+namespace OrleansKv.Storage.RaftState;
 
-/// <summary>Argument checks shared by both providers' SaveSnapshot, so they reject the same calls.</summary>
+/// <summary>The argument checks of SaveSnapshot, made before anything changes.</summary>
 internal static class SnapshotRules
 {
     public static void Validate(Snapshot snapshot, ulong compactTo, GroupLog log)

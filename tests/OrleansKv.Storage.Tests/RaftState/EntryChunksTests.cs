@@ -1,6 +1,7 @@
 using OrleansKv.Raft;
+using OrleansKv.Storage.RaftState;
 
-namespace OrleansKv.Storage.Tests;
+namespace OrleansKv.Storage.Tests.RaftState;
 
 /// <summary>The chunked deque behind a group's in-memory log behaves like a list that only loses prefixes and suffixes.</summary>
 public sealed class EntryChunksTests

@@ -1,6 +1,6 @@
 using OrleansKv.Raft;
 
-namespace OrleansKv.Storage;
+namespace OrleansKv.Storage.RaftState;
 
 /// <summary>
 /// A group's in-memory log entries as a deque of fixed-size chunks. A <see cref="List{T}"/> of
