@@ -25,10 +25,6 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     /// <summary>Writes queued beyond this make the store report itself backed up (the leader then refuses new writes).</summary>
     public const int MaxQueuedWrites = 256;
 
-    // Log chunks recovery asks the provider for at once (writes are sequential, so the log ends
-    // at the first missing number; the reads past it find nothing).
-    private const int ChunksReadAhead = 32;
-
     private readonly IGrainStorage _storage;
     private readonly GrainId _grain;
     private readonly GroupLog _log;
@@ -78,46 +74,15 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     internal ulong NextChunk => _nextChunk;
 
     /// <summary>
-    /// Reads the replica's state back: the anchor, the snapshot's chunks, then log chunks from the
-    /// anchor's first one until a number is missing (writes are sequential, so there is no hole).
+    /// Reads the replica's state back (see <see cref="RaftStateReader"/>) and opens it for writing.
     /// </summary>
     /// <param name="onFailure">Told once if a later write fails; the replica must stop.</param>
     public static async Task<GrainStateRaftStore> OpenAsync(uint groupId, IGrainStorage storage, GrainId grain, Action<Exception> onFailure)
     {
-        var metaState = NewState();
-        await storage.ReadStateAsync(RaftStateNames.Meta, grain, metaState).ConfigureAwait(false);
-        var meta = metaState.RecordExists ? RaftStateCodec.DecodeMeta(DataOf(metaState, RaftStateNames.Meta), RaftStateNames.Meta) : RaftMeta.Initial;
-        var log = new GroupLog();
-        if (meta.Snapshot.Index > 0)
-            log.InstallSnapshot(new Snapshot(meta.Snapshot, await ReadSnapshotAsync(storage, grain, meta).ConfigureAwait(false)));
-        var hardState = meta.HardState;
-        var chunks = new List<LogChunkInfo>();
-        var sequence = meta.FirstChunk;
-        var ended = false;
-        while (!ended)
-        {
-            // Several chunks at a time: a remote provider (Azure Blob) answers each read in
-            // milliseconds, and a replica may have a chunk per write since its last snapshot.
-            var reads = new Task<GrainState<RaftStateRecord>>[ChunksReadAhead];
-            for (var i = 0; i < reads.Length; i++) reads[i] = ReadAsync(storage, grain, RaftStateNames.LogChunk(sequence + (ulong)i));
-            foreach (var state in await Task.WhenAll(reads).ConfigureAwait(false))
-            {
-                if (!state.RecordExists) { ended = true; break; }
-                var name = RaftStateNames.LogChunk(sequence);
-                var chunk = RaftStateCodec.DecodeChunk(DataOf(state, name), name);
-                if (chunk.Sequence != sequence) throw new RaftStateCorruptException($"Raft state '{name}' says it is chunk {chunk.Sequence}");
-                if (chunk.Entries.Count > 0 && chunk.Entries[0].Index > log.LastIndex + 1)
-                    throw new RaftStateCorruptException($"Raft state '{name}' starts at entry {chunk.Entries[0].Index}, after a log that ends at {log.LastIndex}");
-                log.Append(chunk.Entries);
-                hardState = chunk.HardState;
-                chunks.Add(new LogChunkInfo(sequence, log.LastIndex) { ETag = state.ETag });
-                sequence++;
-            }
-        }
-        log.SetHardState(hardState);
-        var store = new GrainStateRaftStore(groupId, storage, grain, log, onFailure, metaState, meta, sequence);
-        foreach (var chunk in chunks) store._chunks.Enqueue(chunk);
-        _ = store.ClearLeftBehindAsync(meta.FirstChunk);
+        var recovered = await RaftStateReader.ReadAsync(storage, grain).ConfigureAwait(false);
+        var store = new GrainStateRaftStore(groupId, storage, grain, recovered.Log, onFailure, recovered.MetaState, recovered.Meta, recovered.NextChunk);
+        foreach (var chunk in recovered.Chunks) store._chunks.Enqueue(chunk);
+        _ = store.ClearLeftBehindAsync(recovered.Meta.FirstChunk);
         return store;
     }
 
@@ -174,7 +139,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
             var meta = _meta;
             try
             {
-                return new Snapshot(meta.Snapshot, await ReadSnapshotAsync(_storage, _grain, meta).ConfigureAwait(false));
+                return new Snapshot(meta.Snapshot, await RaftStateReader.ReadSnapshotAsync(_storage, _grain, meta).ConfigureAwait(false));
             }
             catch (RaftStateCorruptException) when (!ReferenceEquals(meta, _meta))
             {
@@ -258,7 +223,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // A generation's chunks may exist already: an attempt that crashed before its anchor was written.
     private async Task OverwriteAsync(string name, byte[] data)
     {
-        var state = NewState();
+        var state = RaftStateReader.NewState();
         await _storage.ReadStateAsync(name, _grain, state).ConfigureAwait(false);
         state.State = new RaftStateRecord { Data = data };
         await _storage.WriteStateAsync(name, _grain, state).ConfigureAwait(false);
@@ -307,53 +272,13 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // Clears a state by its known ETag, or (none known) by the one a read finds. False if there was nothing to clear.
     private async Task<bool> ClearAsync(string name, string? etag)
     {
-        var state = NewState();
+        var state = RaftStateReader.NewState();
         if (etag is null) await _storage.ReadStateAsync(name, _grain, state).ConfigureAwait(false);
         else state.ETag = etag;
         if (etag is null && !state.RecordExists) return false;
         await _storage.ClearStateAsync(name, _grain, state).ConfigureAwait(false);
         return true;
     }
-
-    private static async Task<GrainState<RaftStateRecord>> ReadAsync(IGrainStorage storage, GrainId grain, string name)
-    {
-        var state = NewState();
-        await storage.ReadStateAsync(name, grain, state).ConfigureAwait(false);
-        return state;
-    }
-
-        private static async Task<byte[]> ReadSnapshotAsync(IGrainStorage storage, GrainId grain, RaftMeta meta)
-    {
-        var data = new byte[meta.SnapshotBytes];
-        long offset = 0;
-        for (var n = 0; n < meta.SnapshotChunks; n++)
-        {
-            var name = RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, n);
-            var state = NewState();
-            await storage.ReadStateAsync(name, grain, state).ConfigureAwait(false);
-            if (!state.RecordExists) throw new RaftStateCorruptException($"Raft state '{name}' is missing: the snapshot at {meta.Snapshot.Index} has {meta.SnapshotChunks} chunks");
-            var chunk = DataOf(state, name);
-            if (offset + chunk.Length > data.LongLength) throw new RaftStateCorruptException($"Raft state '{name}' runs past the snapshot's {meta.SnapshotBytes} bytes");
-            chunk.CopyTo(data, offset);
-            offset += chunk.Length;
-        }
-        if (offset != data.LongLength) throw new RaftStateCorruptException($"the snapshot at {meta.Snapshot.Index} holds {offset} of {meta.SnapshotBytes} bytes");
-        return data;
-    }
-
-    /// <summary>A log chunk's number, the last entry index the log had once it was written, and its ETag once written.</summary>
-    private sealed class LogChunkInfo(ulong sequence, ulong lastIndex)
-    {
-        public ulong Sequence { get; } = sequence;
-        public ulong LastIndex { get; } = lastIndex;
-        public volatile string? ETag;
-    }
-
-    // An existing record the provider returned without a value is as unreadable as a damaged one.
-    private static byte[] DataOf(GrainState<RaftStateRecord> state, string name) =>
-        state.State?.Data ?? throw new RaftStateCorruptException($"Raft state '{name}' exists but holds no value");
-
-    private static GrainState<RaftStateRecord> NewState() => new(new RaftStateRecord());
 
     private void ThrowIfFailed()
     {
