@@ -12,7 +12,9 @@ namespace OrleansKv.Replica.Storage;
 /// <c>onDurable</c> callbacks may run on any thread; the grain re-enters its own mailbox from them.
 /// A write is visible to the <see cref="IRaftLog"/> reads as soon as <see cref="Persist"/> returns
 /// (the core never reads beyond what it was told is stable, so this is safe); it is durable only
-/// when its callback runs. Callbacks run in the order the writes were made.
+/// when its callback runs. Persist's callbacks run in the order the writes were made; a
+/// SaveSnapshot's callback may come after those of writes made after it (a local snapshot need
+/// not hold up the log), never before those of the writes made before it.
 /// A storage failure (fsync error, full disk) is not reported through a callback: the provider
 /// stops the process, because a replica that cannot tell what is durable must not keep voting.
 /// </remarks>

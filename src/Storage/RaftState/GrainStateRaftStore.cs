@@ -35,11 +35,18 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // Locked: writes complete, and old chunks are cleared, off the grain's turns.
     private readonly Queue<LogChunkInfo> _chunks = new();
     private volatile RaftMeta _meta;
-    // The newest snapshot whose anchor is durable (set by the write chain). Compared by reference:
-    // a later snapshot at the same index is a different write, and not yet durable.
-    private Snapshot? _durableSnapshot;
+    // The metadata of the newest snapshot whose anchor is durable (set by the write chain), not the
+    // snapshot, which would pin its bytes. Compared by reference: a later snapshot at the same
+    // index is a different write, and not yet durable.
+    private SnapshotMetadata? _durableSnapshot;
+    // The local snapshot last staged (encoded into chunks off the turns), until its anchor is durable.
+    private volatile StagedSnapshot? _staged;
     private ulong _nextChunk;
+    // The writes log chunks and leaders' snapshots wait for, in order.
     private Task _tail = Task.CompletedTask;
+    // The anchor writes: each waits for the one before and for the log writes queued before it.
+    // A local snapshot's write waits here only, so it does not hold up the log writes after it.
+    private Task _anchorTail = Task.CompletedTask;
     private int _queued;
     private volatile Exception? _failure;
 
@@ -54,7 +61,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         _metaState = metaState;
         _meta = meta;
         _nextChunk = nextChunk;
-        if (!log.Snapshot.IsEmpty) _durableSnapshot = log.Snapshot;
+        if (!log.Snapshot.IsEmpty) _durableSnapshot = log.Snapshot.Metadata;
     }
 
     public uint GroupId { get; }
@@ -95,8 +102,12 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
             // A leader's snapshot replaces the log: its chunks and a new anchor first, which names
             // the chunk after it as the log's first; the chunks before it are garbage then.
             _log.InstallSnapshot(snapshot);
-            var firstChunk = _nextChunk;
-            Enqueue(() => WriteSnapshotAsync(snapshot, firstChunk), onDurable: null);
+            var (firstChunk, anchorHardState) = (_nextChunk, _log.HardState);
+            // Everything after it waits for it: recovery reads the chunks after this snapshot only
+            // once its anchor is durable.
+            Interlocked.Increment(ref _queued);
+            _tail = _anchorTail = RunAfterAsync(Task.WhenAll(_tail, _anchorTail),
+                () => WriteSnapshotAsync(snapshot.Metadata, SnapshotChunks.Split(snapshot.Data), firstChunk, anchorHardState), onDurable: null);
         }
         _log.Append(write.Entries);
         if (write.HardState is { } hardState) _log.SetHardState(hardState);
@@ -109,31 +120,54 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         var chunk = new LogChunkInfo(_nextChunk++, _log.LastIndex);
         lock (_chunks) _chunks.Enqueue(chunk);
         var record = RaftStateCodec.Encode(new RaftLogChunk(chunk.Sequence, _log.HardState, write.Entries));
-        Enqueue(() => WriteChunkAsync(chunk, record), onDurable);
+        Interlocked.Increment(ref _queued);
+        _tail = RunAfterAsync(_tail, () => WriteChunkAsync(chunk, record), onDurable);
         ReleaseDurableSnapshot();
+    }
+
+    /// <summary>
+    /// Encodes a local snapshot into its chunks (off the grain's turns) and returns it without its
+    /// bytes: <see cref="SaveSnapshot"/> writes the chunks as they are, and a follower that needs
+    /// the snapshot meanwhile gets them joined (<see cref="ReadSnapshotAsync"/>).
+    /// </summary>
+    public Snapshot StageSnapshot(SnapshotMetadata metadata, long dataLength, Action<Stream> writeData)
+    {
+        _staged = new StagedSnapshot(metadata, SnapshotChunks.Encode(dataLength, writeData));
+        return new Snapshot(metadata, []);
     }
 
     public void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable)
     {
         ThrowIfFailed();
         SnapshotRules.Validate(snapshot, compactTo, _log);
+        var staged = _staged;
+        var isStaged = staged is not null && ReferenceEquals(staged.Metadata, snapshot.Metadata);
         _log.RecordSnapshot(snapshot);
+        // A staged snapshot's bytes live in its chunks only.
+        if (isStaged) _log.ReleaseSnapshotData();
         _log.CompactTo(compactTo);
         // Recovery must start at the first chunk holding an entry after the compaction point.
         var firstChunk = _nextChunk;
         lock (_chunks)
             foreach (var chunk in _chunks)
                 if (chunk.LastIndex > compactTo) { firstChunk = chunk.Sequence; break; }
-        Enqueue(() => WriteSnapshotAsync(snapshot, firstChunk), onDurable);
+        // The anchor is written once every write queued before it is durable (its hard state and
+        // first chunk speak for them), but the log writes queued after it go on meanwhile.
+        var hardState = _log.HardState;
+        Interlocked.Increment(ref _queued);
+        _anchorTail = RunAfterAsync(Task.WhenAll(_tail, _anchorTail),
+            () => WriteSnapshotAsync(snapshot.Metadata, isStaged ? staged!.Chunks : SnapshotChunks.Split(snapshot.Data), firstChunk, hardState), onDurable);
     }
 
     /// <summary>
-    /// The bytes of <paramref name="sent"/>, read back from the snapshot's chunks if they were
-    /// dropped: those of the anchor's snapshot, which is <paramref name="sent"/> or a later one.
+    /// The bytes of <paramref name="sent"/>, if they were dropped: from the staged chunks of a local
+    /// snapshot not yet anchored, or read back from the chunks of the anchor's snapshot. Either is
+    /// <paramref name="sent"/> or a later one.
     /// </summary>
     public async Task<Snapshot> ReadSnapshotAsync(Snapshot sent)
     {
         if (sent.Data.Length > 0 || sent.IsEmpty) return sent;
+        if (_staged is { } staged && staged.Metadata.Index >= sent.Metadata.Index) return new Snapshot(staged.Metadata, staged.Chunks.Join());
         while (true)
         {
             var meta = _meta;
@@ -152,17 +186,11 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // state, and a follower that needs them gets them through ReadSnapshotAsync.
     private void ReleaseDurableSnapshot()
     {
-        if (!_log.SnapshotDataReleased && !_log.Snapshot.IsEmpty && ReferenceEquals(_log.Snapshot, Volatile.Read(ref _durableSnapshot)))
+        if (!_log.SnapshotDataReleased && !_log.Snapshot.IsEmpty && ReferenceEquals(_log.Snapshot.Metadata, Volatile.Read(ref _durableSnapshot)))
             _log.ReleaseSnapshotData();
     }
 
-    private void Enqueue(Func<Task> write, Action? onDurable)
-    {
-        Interlocked.Increment(ref _queued);
-        _tail = RunAfterAsync(_tail, write, onDurable);
-    }
-
-    // Runs one write after the previous one; a failure stops every later write and callback.
+    // Runs one write after the ones it waits for; a failure stops every later write and callback.
     private async Task RunAfterAsync(Task previous, Func<Task> write, Action? onDurable)
     {
         try
@@ -199,23 +227,23 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         chunk.ETag = state.ETag;
     }
 
-    private async Task WriteSnapshotAsync(Snapshot snapshot, ulong firstChunk)
+    // The hard state comes from the grain's turn that queued the write: the log's own is the
+    // grain's to change meanwhile.
+    private async Task WriteSnapshotAsync(SnapshotMetadata metadata, SnapshotChunks chunks, ulong firstChunk, HardState hardState)
     {
-        var data = snapshot.Data;
         var generation = _meta.SnapshotGeneration + 1;
-        var chunkCount = (int)((data.LongLength + RaftStateNames.SnapshotChunkBytes - 1) / RaftStateNames.SnapshotChunkBytes);
-        for (var n = 0; n < chunkCount; n++)
-        {
-            var offset = (long)n * RaftStateNames.SnapshotChunkBytes;
-            var length = (int)Math.Min(RaftStateNames.SnapshotChunkBytes, data.LongLength - offset);
-            await OverwriteAsync(RaftStateNames.SnapshotChunk(generation, n), data.AsSpan((int)offset, length).ToArray()).ConfigureAwait(false);
-        }
+        // All at once: the chunks are independent states, garbage until the anchor names them.
+        var writes = new Task[chunks.Chunks.Count];
+        for (var n = 0; n < writes.Length; n++) writes[n] = OverwriteAsync(RaftStateNames.SnapshotChunk(generation, n), chunks.Chunks[n]);
+        await Task.WhenAll(writes).ConfigureAwait(false);
         var previous = _meta;
-        var meta = new RaftMeta(snapshot.Metadata, data.LongLength, generation, chunkCount, firstChunk, _log.HardState);
+        var meta = new RaftMeta(metadata, chunks.Length, generation, writes.Length, firstChunk, hardState);
         _metaState.State = new RaftStateRecord { Data = RaftStateCodec.Encode(meta) };
         await _storage.WriteStateAsync(RaftStateNames.Meta, _grain, _metaState).ConfigureAwait(false);
         _meta = meta;
-        Volatile.Write(ref _durableSnapshot, snapshot);
+        Volatile.Write(ref _durableSnapshot, metadata);
+        // Anchored: a follower's copy is read back from the chunks now, not from memory.
+        if (_staged is { } staged && ReferenceEquals(staged.Metadata, metadata)) _staged = null;
         // Garbage collection, off the write path: a failure or crash here only leaves garbage.
         _ = ClearReplacedAsync(previous, meta);
     }
@@ -279,6 +307,9 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         await _storage.ClearStateAsync(name, _grain, state).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>A local snapshot encoded into its chunks, waiting for SaveSnapshot to write them.</summary>
+    private sealed record StagedSnapshot(SnapshotMetadata Metadata, SnapshotChunks Chunks);
 
     private void ThrowIfFailed()
     {

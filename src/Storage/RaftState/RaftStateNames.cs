@@ -18,8 +18,11 @@ namespace OrleansKv.Storage.RaftState;
 /// </remarks>
 public static class RaftStateNames
 {
-    /// <summary>Largest snapshot chunk: 1 MiB (a Blob write stays one small PUT).</summary>
-    public const int SnapshotChunkBytes = 1 << 20;
+    /// <summary>
+    /// Largest snapshot chunk: 64 KiB. Below .NET's large-object threshold (85,000 bytes), so the
+    /// chunks of a snapshot taken every few seconds under load are ordinary short-lived objects.
+    /// </summary>
+    public const int SnapshotChunkBytes = 64 * 1024;
 
     public const string Meta = "raft-meta";
 

@@ -10,9 +10,9 @@ namespace OrleansKv.Storage.RaftState;
 /// </summary>
 internal static class RaftStateReader
 {
-    // Log chunks asked for at once: a remote provider (Azure Blob) answers each read in
-    // milliseconds, and a replica may have a chunk per write since its last snapshot. The reads
-    // past the end of the log find nothing.
+    // States asked for at once: a remote provider (Azure Blob) answers each read in milliseconds,
+    // a replica may have a log chunk per write since its last snapshot, and a snapshot has a chunk
+    // per 64 KiB. Log reads past the end of the log find nothing.
     private const int ChunksReadAhead = 32;
 
     /// <summary>What a replica's grain states held when it opened.</summary>
@@ -59,15 +59,20 @@ internal static class RaftStateReader
     {
         var data = new byte[meta.SnapshotBytes];
         long offset = 0;
-        for (var n = 0; n < meta.SnapshotChunks; n++)
+        for (var first = 0; first < meta.SnapshotChunks; first += ChunksReadAhead)
         {
-            var name = RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, n);
-            var state = await ReadStateAsync(storage, grain, name).ConfigureAwait(false);
-            if (!state.RecordExists) throw new RaftStateCorruptException($"Raft state '{name}' is missing: the snapshot at {meta.Snapshot.Index} has {meta.SnapshotChunks} chunks");
-            var chunk = DataOf(state, name);
-            if (offset + chunk.Length > data.LongLength) throw new RaftStateCorruptException($"Raft state '{name}' runs past the snapshot's {meta.SnapshotBytes} bytes");
-            chunk.CopyTo(data, offset);
-            offset += chunk.Length;
+            var reads = new Task<GrainState<RaftStateRecord>>[Math.Min(ChunksReadAhead, meta.SnapshotChunks - first)];
+            for (var i = 0; i < reads.Length; i++) reads[i] = ReadStateAsync(storage, grain, RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, first + i));
+            var states = await Task.WhenAll(reads).ConfigureAwait(false);
+            for (var i = 0; i < states.Length; i++)
+            {
+                var name = RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, first + i);
+                if (!states[i].RecordExists) throw new RaftStateCorruptException($"Raft state '{name}' is missing: the snapshot at {meta.Snapshot.Index} has {meta.SnapshotChunks} chunks");
+                var chunk = DataOf(states[i], name);
+                if (offset + chunk.Length > data.LongLength) throw new RaftStateCorruptException($"Raft state '{name}' runs past the snapshot's {meta.SnapshotBytes} bytes");
+                chunk.CopyTo(data, offset);
+                offset += chunk.Length;
+            }
         }
         if (offset != data.LongLength) throw new RaftStateCorruptException($"the snapshot at {meta.Snapshot.Index} holds {offset} of {meta.SnapshotBytes} bytes");
         return data;

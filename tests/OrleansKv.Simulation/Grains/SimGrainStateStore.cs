@@ -67,6 +67,9 @@ internal sealed class SimGrainStateStore
             inner.Persist(write, onDurable);
         }
 
+        public OrleansKv.Raft.Snapshot StageSnapshot(OrleansKv.Raft.SnapshotMetadata metadata, long dataLength, Action<Stream> writeData) =>
+            inner.StageSnapshot(metadata, dataLength, writeData);
+
         public void SaveSnapshot(OrleansKv.Raft.Snapshot snapshot, ulong compactTo, Action onDurable)
         {
             Stats.SnapshotsTaken++;

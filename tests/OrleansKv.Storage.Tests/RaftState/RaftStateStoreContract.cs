@@ -198,6 +198,38 @@ public abstract class RaftStateStoreContract
     }
 
     [Fact]
+    public async Task A_snapshot_staged_off_the_turn_is_saved_from_its_chunks_and_served_to_a_follower_before_and_after_its_anchor()
+    {
+        var store = await OpenAsync();
+        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 6), null, Range(1, 6, 1)));
+        var data = new byte[RaftStateNames.SnapshotChunkBytes * 3 + 17];
+        new Random(5).NextBytes(data);
+        var metadata = new SnapshotMetadata(6, 1, new Membership([1, 2, 3], []));
+        // Written in pieces that do not line up with the chunks, as an encoder writes.
+        var staged = store.StageSnapshot(metadata, data.Length, stream => { foreach (var part in data.Chunk(1000)) stream.Write(part); });
+        Assert.Empty(staged.Data);
+        Assert.Equal(data, (await store.ReadSnapshotAsync(staged)).Data);
+
+        await SaveSnapshotAsync(store, staged, compactTo: 6);
+        Assert.False(store.SnapshotInMemory);
+        Assert.Equal(metadata, store.Snapshot.Metadata);
+        Assert.Equal(data, (await store.ReadSnapshotAsync(store.Snapshot)).Data);
+        Assert.True(await ExistsAsync(RaftStateNames.SnapshotChunk(1, 3)));
+        var reopened = await OpenAsync();
+        Assert.Equal(metadata, reopened.Snapshot.Metadata);
+        Assert.Equal(data, reopened.Snapshot.Data);
+    }
+
+    [Fact]
+    public async Task A_staged_snapshot_that_writes_the_wrong_number_of_bytes_is_refused()
+    {
+        var store = await OpenAsync();
+        var metadata = new SnapshotMetadata(1, 1, new Membership([1], []));
+        Assert.Throws<InvalidOperationException>(() => store.StageSnapshot(metadata, 10, stream => stream.Write(new byte[9])));
+        Assert.Throws<InvalidOperationException>(() => store.StageSnapshot(metadata, 10, stream => stream.Write(new byte[11])));
+    }
+
+    [Fact]
     public async Task A_snapshot_recovered_at_open_leaves_memory_after_the_first_write()
     {
         var store = await OpenAsync();
