@@ -32,10 +32,10 @@ public sealed record PeerOptions
     /// Also take one once this many bytes of entries were applied since the last: a store holds the
     /// log since its snapshot in memory, so this bounds that memory whatever the values' size.
     /// </summary>
-    public long SnapshotEveryBytes { get; init; } = 64L << 20;
+    public long SnapshotEveryBytes { get; init; } = 16L << 20;
 
     /// <summary>Entries kept behind a snapshot so a briefly lagging follower catches up without one.</summary>
-    public ulong EntriesKeptAfterSnapshot { get; init; } = 1_000;
+    public ulong EntriesKeptAfterSnapshot { get; init; } = 5_000;
 
     public long MaxBytesPerMessage { get; init; } = 1 << 20;
 
