@@ -9,12 +9,13 @@ namespace OrleansKv.Storage.GrainStorage;
 /// The engine of the <c>file</c> provider: one segmented, append-only, CRC-checked log per
 /// directory, an in-memory index key -&gt; (segment, offset, length, sequence) with no payloads,
 /// and a single writer thread that group-commits every queued record with one gathered write and
-/// one fsync, then compacts at most one mostly-dead segment between batches.
+/// one fsync, then carries a mostly-dead segment's live records forward a step at a time between
+/// batches (StateLog.Compaction.cs).
 /// <para>Keys are opaque strings; sequences (shown as ETags) grow across the whole log and never
 /// repeat, even after restarts. ETag checks are made against the newest accepted write of a key
 /// (durable or not), in the order records enter the log; reads see durable records only.</para>
 /// </summary>
-internal sealed class StateLog : IAsyncDisposable
+internal sealed partial class StateLog : IAsyncDisposable
 {
     private readonly object _lock = new();
     private readonly string _directory;
@@ -232,8 +233,9 @@ internal sealed class StateLog : IAsyncDisposable
                     FailAll(batch, e);
                 }
                 batch.Clear();
-                // Compact while nothing is queued (at least one segment per batch, so garbage cannot outgrow writes).
-                for (var first = true; _failure is null && (first || QueueEmpty()) && CompactOneSegment(); first = false) { }
+                // Compact while nothing is queued, in bounded steps, and at least one step per batch
+                // (so garbage cannot outgrow writes, and no batch waits long behind a compaction).
+                for (var first = true; _failure is null && (first || QueueEmpty()) && CompactStep(); first = false) { }
             }
         }
         finally
@@ -353,177 +355,12 @@ internal sealed class StateLog : IAsyncDisposable
         return segment;
     }
 
-    // Copies the live records (and still needed tombstones) of the oldest closed segment that is
-    // mostly garbage into the current segment, fsyncs them, repoints the index, and deletes the
-    // old file. Runs on the writer thread between batches, so no write interleaves with it.
-    private bool CompactOneSegment()
-    {
-        StateSegment? victim = null;
-        var moves = new List<(string Key, StateIndexEntry Entry)>();
-        ulong oldestOther;
-        lock (_lock)
-        {
-            foreach (var s in _segments.Values)
-            {
-                if (s == _current) continue;
-                var payloadBytes = s.Length - StateRecordFormat.SegmentHeaderSize;
-                if (s.LiveBytes < _compactBelowLiveFraction * payloadBytes || payloadBytes == 0)
-                {
-                    victim = s;
-                    break;
-                }
-            }
-            if (victim is null) return false;
-            oldestOther = ulong.MaxValue;
-            foreach (var id in _segments.Keys)
-                if (id != victim.Id)
-                {
-                    oldestOther = id;
-                    break;
-                }
-        }
-        try
-        {
-            FindIndexedRecords(victim, moves);
-            var copied = new List<(string Key, StateIndexEntry Old, ulong Segment, long Offset)>();
-            var dropped = new List<(string Key, StateIndexEntry Old)>();
-            var start = _current.Length;
-            var position = start;
-            var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
-            try
-            {
-                foreach (var (key, entry) in moves)
-                {
-                    // A tombstone is needed only while a segment that may hold an older record of its key exists.
-                    if (entry.Tombstone && oldestOther > entry.ShadowsUpTo)
-                    {
-                        dropped.Add((key, entry));
-                        continue;
-                    }
-                    if (position > StateRecordFormat.SegmentHeaderSize && position + entry.Length > _segmentBytes)
-                    {
-                        SyncCurrent(position);
-                        Rotate();
-                        start = position = _current.Length;
-                    }
-                    CopyRecord(victim, entry, position, buffer);
-                    copied.Add((key, entry, _current.Id, position));
-                    position += entry.Length;
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-            SyncCurrent(position);
-            lock (_lock)
-            {
-                foreach (var (key, old, segment, offset) in copied)
-                    if (_index.TryGetValue(key, out var now) && now == old)
-                        ApplyDurable(key, segment, offset, old.Length, old.Sequence, old.Tombstone);
-                foreach (var (key, old) in dropped)
-                    if (_index.TryGetValue(key, out var now) && now == old) _index.Remove(key);
-                _segments.Remove(victim.Id);
-                victim.Deleted = true;
-                if (victim.Readers == 0) victim.Handle.Dispose();
-                _compactions++;
-            }
-            File.Delete(victim.Path);
-            DirectorySync.Sync(_directory);
-            Interlocked.Increment(ref _fsyncs);
-            return true;
-        }
-        catch (Exception e)
-        {
-            Fail(e);
-            return false;
-        }
-    }
-
-    // Walks the victim's records (headers and keys only, from disk, without the lock) and keeps
-    // those the index still points at, checking the index a few hundred records at a time so the
-    // lock is held briefly and the cost follows the segment's size, not the number of keys.
-    private void FindIndexedRecords(StateSegment victim, List<(string Key, StateIndexEntry Entry)> moves)
-    {
-        var candidates = new List<(string Key, long Offset)>(256);
-        Span<byte> head = stackalloc byte[StateRecordFormat.RecordHeaderSize];
-        var keyBuffer = ArrayPool<byte>.Shared.Rent(StateRecordFormat.MaxKeyBytes);
-        try
-        {
-            var offset = (long)StateRecordFormat.SegmentHeaderSize;
-            while (offset < victim.Length)
-            {
-                if (StateRecordReader.ReadFully(victim.Handle, head, offset) < head.Length
-                    || !StateRecordFormat.TryDecodeRecordHeader(head, victim.Length - offset, out var header)
-                    || StateRecordReader.ReadFully(victim.Handle, keyBuffer.AsSpan(0, header.KeyLength), offset + StateRecordFormat.RecordHeaderSize) < header.KeyLength)
-                    throw new GrainStorageCorruptionException(victim.Path, offset, "a record header is damaged in a segment being compacted");
-                candidates.Add((Encoding.UTF8.GetString(keyBuffer, 0, header.KeyLength), offset));
-                offset += header.RecordLength;
-                if (candidates.Count == 256 || offset >= victim.Length) Keep();
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(keyBuffer);
-        }
-
-        void Keep()
-        {
-            lock (_lock)
-            {
-                foreach (var (key, at) in candidates)
-                    if (_index.TryGetValue(key, out var entry) && entry.Segment == victim.Id && entry.Offset == at) moves.Add((key, entry));
-            }
-            candidates.Clear();
-        }
-    }
-
     private void SyncCurrent(long end)
     {
         if (end == _current.Length) return;
         RandomAccess.FlushToDisk(_current.Handle);
         Interlocked.Increment(ref _fsyncs);
         _current.Length = end;
-    }
-
-    // Copies one record in chunks (bounded memory) and checks its CRC on the way. The header and
-    // key (at most 64 KiB + 24 bytes) always lie in the first 1 MiB chunk.
-    private void CopyRecord(StateSegment from, StateIndexEntry entry, long to, byte[] buffer)
-    {
-        var payloadCrc = 0u;
-        byte[]? headAndKey = null;
-        var headLength = 0;
-        uint expected = 0;
-        try
-        {
-            for (long done = 0; done < entry.Length;)
-            {
-                var n = (int)Math.Min(buffer.Length, entry.Length - done);
-                if (StateRecordReader.ReadFully(from.Handle, buffer.AsSpan(0, n), entry.Offset + done) < n)
-                    throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the file ends inside an indexed record");
-                var span = buffer.AsSpan(0, n);
-                var payloadPart = span;
-                if (done == 0)
-                {
-                    if (!StateRecordFormat.TryDecodeRecordHeader(span, entry.Length, out var header) || header.Sequence != entry.Sequence)
-                        throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the indexed record's header does not match the index");
-                    expected = header.Crc;
-                    headLength = StateRecordFormat.RecordHeaderSize + header.KeyLength;
-                    headAndKey = ArrayPool<byte>.Shared.Rent(headLength);
-                    span[..headLength].CopyTo(headAndKey);
-                    payloadPart = span[headLength..];
-                }
-                payloadCrc = Crc32C.Append(payloadCrc, payloadPart);
-                RandomAccess.Write(_current.Handle, span, to + done);
-                done += n;
-            }
-            if (StateRecordFormat.RecordCrc(payloadCrc, headAndKey.AsSpan(0, headLength)) != expected)
-                throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the record's checksum does not match while compacting");
-        }
-        finally
-        {
-            if (headAndKey is not null) ArrayPool<byte>.Shared.Return(headAndKey);
-        }
     }
 
     private void Fail(Exception e)

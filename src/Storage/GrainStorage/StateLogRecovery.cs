@@ -4,7 +4,7 @@ namespace OrleansKv.Storage.GrainStorage;
 
 /// <summary>
 /// Rebuilds a state log's index by replaying its segments oldest first (the later record of a
-/// key wins). A damaged record at the tail of the last segment is a write that was never
+/// key wins, unless its sequence is older). A damaged record at the tail of the last segment is a write that was never
 /// acknowledged (the crash came before its fsync), so it is cut off; damage anywhere else means
 /// acknowledged data may be lost, and recovery refuses with
 /// <see cref="GrainStorageCorruptionException"/>.
@@ -80,6 +80,14 @@ internal static class StateLogRecovery
             var shadows = 0UL;
             if (result.Index.TryGetValue(key, out var previous))
             {
+                // Sequences only grow, and compaction keeps them: a record older than the one
+                // indexed already is a stale copy, and never wins.
+                if (header.Sequence < previous.Sequence)
+                {
+                    maxSequence = Math.Max(maxSequence, header.Sequence);
+                    offset += header.RecordLength;
+                    continue;
+                }
                 if (!previous.Tombstone) live[previous.Segment].LiveBytes -= previous.Length;
                 shadows = previous.Segment;
             }

@@ -25,6 +25,9 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     /// <summary>Writes queued beyond this make the store report itself backed up (the leader then refuses new writes).</summary>
     public const int MaxQueuedWrites = 256;
 
+    // Snapshot chunks written at once: 256 KiB, so a snapshot never stalls a group commit for long.
+    private const int SnapshotChunksInFlight = 4;
+
     private readonly IGrainStorage _storage;
     private readonly GrainId _grain;
     private readonly GroupLog _log;
@@ -232,12 +235,18 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     private async Task WriteSnapshotAsync(SnapshotMetadata metadata, SnapshotChunks chunks, ulong firstChunk, HardState hardState)
     {
         var generation = _meta.SnapshotGeneration + 1;
-        // All at once: the chunks are independent states, garbage until the anchor names them.
-        var writes = new Task[chunks.Chunks.Count];
-        for (var n = 0; n < writes.Length; n++) writes[n] = OverwriteAsync(RaftStateNames.SnapshotChunk(generation, n), chunks.Chunks[n]);
-        await Task.WhenAll(writes).ConfigureAwait(false);
+        // A few at a time: the chunks are independent states (garbage until the anchor names them),
+        // but a provider that commits writes in batches (ours) would otherwise put the whole
+        // snapshot into one batch, and every log write of the silo would wait for its fsync.
+        var count = chunks.Chunks.Count;
+        for (var first = 0; first < count; first += SnapshotChunksInFlight)
+        {
+            var writes = new Task[Math.Min(SnapshotChunksInFlight, count - first)];
+            for (var i = 0; i < writes.Length; i++) writes[i] = OverwriteAsync(RaftStateNames.SnapshotChunk(generation, first + i), chunks.Chunks[first + i]);
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
         var previous = _meta;
-        var meta = new RaftMeta(metadata, chunks.Length, generation, writes.Length, firstChunk, hardState);
+        var meta = new RaftMeta(metadata, chunks.Length, generation, count, firstChunk, hardState);
         _metaState.State = new RaftStateRecord { Data = RaftStateCodec.Encode(meta) };
         await _storage.WriteStateAsync(RaftStateNames.Meta, _grain, _metaState).ConfigureAwait(false);
         _meta = meta;

@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Text;
+
+namespace OrleansKv.Storage.GrainStorage;
+
+/// <summary>
+/// Compaction: the live records (and still needed tombstones) of the oldest closed segment that is
+/// mostly garbage are copied into the current segment, fsynced, repointed in the index, and the
+/// old file is deleted. It runs on the writer thread between batches, so no write interleaves
+/// with a step, and in steps of bounded work (<see cref="CompactionStepRecords"/> headers scanned,
+/// or <see cref="CompactionStepBytes"/> copied), so a batch never waits behind a whole segment.
+/// </summary>
+internal sealed partial class StateLog
+{
+    private const int CompactionStepRecords = 2048;
+    private const long CompactionStepBytes = 1024 * 1024;
+
+    // The compaction in progress, if any (the writer thread's own).
+    private Compaction? _compaction;
+
+    /// <summary>
+    /// One step of compaction: choose a segment, or scan part of its record headers, or carry part
+    /// of its live records forward, or delete it once all are carried. False when there is
+    /// nothing to compact (or it failed: the log then accepts no more writes).
+    /// </summary>
+    private bool CompactStep()
+    {
+        try
+        {
+            _compaction ??= ChooseVictim();
+            if (_compaction is not { } compaction) return false;
+            if (!compaction.Scanned) ScanStep(compaction);
+            else if (compaction.Next < compaction.Moves.Count) CopyStep(compaction);
+            else Finish(compaction);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _compaction = null;
+            Fail(e);
+            return false;
+        }
+    }
+
+    private Compaction? ChooseVictim()
+    {
+        lock (_lock)
+        {
+            StateSegment? victim = null;
+            foreach (var s in _segments.Values)
+            {
+                if (s == _current) continue;
+                var payloadBytes = s.Length - StateRecordFormat.SegmentHeaderSize;
+                if (s.LiveBytes < _compactBelowLiveFraction * payloadBytes || payloadBytes == 0)
+                {
+                    victim = s;
+                    break;
+                }
+            }
+            if (victim is null) return null;
+            var oldestOther = ulong.MaxValue;
+            foreach (var id in _segments.Keys)
+                if (id != victim.Id)
+                {
+                    oldestOther = id;
+                    break;
+                }
+            return new Compaction(victim, oldestOther);
+        }
+    }
+
+    // Walks part of the victim's records (headers and keys only, from disk, without the lock) and
+    // keeps those the index still points at, checking the index a few hundred records at a time so
+    // the lock is held briefly and the cost follows the segment's size, not the number of keys.
+    private void ScanStep(Compaction compaction)
+    {
+        var victim = compaction.Victim;
+        var candidates = new List<(string Key, long Offset)>(256);
+        Span<byte> head = stackalloc byte[StateRecordFormat.RecordHeaderSize];
+        var keyBuffer = ArrayPool<byte>.Shared.Rent(StateRecordFormat.MaxKeyBytes);
+        try
+        {
+            for (var scanned = 0; scanned < CompactionStepRecords && compaction.ScanOffset < victim.Length; scanned++)
+            {
+                var offset = compaction.ScanOffset;
+                if (StateRecordReader.ReadFully(victim.Handle, head, offset) < head.Length
+                    || !StateRecordFormat.TryDecodeRecordHeader(head, victim.Length - offset, out var header)
+                    || StateRecordReader.ReadFully(victim.Handle, keyBuffer.AsSpan(0, header.KeyLength), offset + StateRecordFormat.RecordHeaderSize) < header.KeyLength)
+                    throw new GrainStorageCorruptionException(victim.Path, offset, "a record header is damaged in a segment being compacted");
+                candidates.Add((Encoding.UTF8.GetString(keyBuffer, 0, header.KeyLength), offset));
+                compaction.ScanOffset = offset + header.RecordLength;
+                if (candidates.Count == 256) Keep();
+            }
+            Keep();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(keyBuffer);
+        }
+        compaction.Scanned = compaction.ScanOffset >= victim.Length;
+
+        void Keep()
+        {
+            lock (_lock)
+            {
+                foreach (var (key, at) in candidates)
+                    if (_index.TryGetValue(key, out var entry) && entry.Segment == victim.Id && entry.Offset == at) compaction.Moves.Add((key, entry));
+            }
+            candidates.Clear();
+        }
+    }
+
+    // Carries the next live records forward, up to the step's byte budget, then makes them durable
+    // and repoints the index at them (unless a newer write of the key came meanwhile).
+    private void CopyStep(Compaction compaction)
+    {
+        var copied = new List<(string Key, StateIndexEntry Old, ulong Segment, long Offset)>();
+        var dropped = new List<(string Key, StateIndexEntry Old)>();
+        var position = _current.Length;
+        long budget = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            while (compaction.Next < compaction.Moves.Count && budget < CompactionStepBytes)
+            {
+                var (key, entry) = compaction.Moves[compaction.Next++];
+                // Batches ran since the scan: a record a newer one replaced is garbage now, and a
+                // copy of it after the newer one would win on recovery.
+                bool current;
+                lock (_lock) current = _index.TryGetValue(key, out var now) && now == entry;
+                if (!current) continue;
+                // A tombstone is needed only while a segment that may hold an older record of its key exists.
+                if (entry.Tombstone && compaction.OldestOther > entry.ShadowsUpTo)
+                {
+                    dropped.Add((key, entry));
+                    continue;
+                }
+                if (position > StateRecordFormat.SegmentHeaderSize && position + entry.Length > _segmentBytes)
+                {
+                    SyncCurrent(position);
+                    Rotate();
+                    position = _current.Length;
+                }
+                CopyRecord(compaction.Victim, entry, position, buffer);
+                copied.Add((key, entry, _current.Id, position));
+                position += entry.Length;
+                budget += entry.Length;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        SyncCurrent(position);
+        lock (_lock)
+        {
+            foreach (var (key, old, segment, offset) in copied)
+                if (_index.TryGetValue(key, out var now) && now == old)
+                    ApplyDurable(key, segment, offset, old.Length, old.Sequence, old.Tombstone);
+            foreach (var (key, old) in dropped)
+                if (_index.TryGetValue(key, out var now) && now == old) _index.Remove(key);
+        }
+    }
+
+    // Every live record is carried forward: the victim goes (its handle once its last reader is done).
+    private void Finish(Compaction compaction)
+    {
+        var victim = compaction.Victim;
+        lock (_lock)
+        {
+            _segments.Remove(victim.Id);
+            victim.Deleted = true;
+            if (victim.Readers == 0) victim.Handle.Dispose();
+            _compactions++;
+        }
+        _compaction = null;
+        File.Delete(victim.Path);
+        DirectorySync.Sync(_directory);
+        Interlocked.Increment(ref _fsyncs);
+    }
+
+    // Copies one record in chunks (bounded memory) and checks its CRC on the way. The header and
+    // key (at most 64 KiB + 24 bytes) always lie in the first 1 MiB chunk.
+    private void CopyRecord(StateSegment from, StateIndexEntry entry, long to, byte[] buffer)
+    {
+        var payloadCrc = 0u;
+        byte[]? headAndKey = null;
+        var headLength = 0;
+        uint expected = 0;
+        try
+        {
+            for (long done = 0; done < entry.Length;)
+            {
+                var n = (int)Math.Min(buffer.Length, entry.Length - done);
+                if (StateRecordReader.ReadFully(from.Handle, buffer.AsSpan(0, n), entry.Offset + done) < n)
+                    throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the file ends inside an indexed record");
+                var span = buffer.AsSpan(0, n);
+                var payloadPart = span;
+                if (done == 0)
+                {
+                    if (!StateRecordFormat.TryDecodeRecordHeader(span, entry.Length, out var header) || header.Sequence != entry.Sequence)
+                        throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the indexed record's header does not match the index");
+                    expected = header.Crc;
+                    headLength = StateRecordFormat.RecordHeaderSize + header.KeyLength;
+                    headAndKey = ArrayPool<byte>.Shared.Rent(headLength);
+                    span[..headLength].CopyTo(headAndKey);
+                    payloadPart = span[headLength..];
+                }
+                payloadCrc = Crc32C.Append(payloadCrc, payloadPart);
+                RandomAccess.Write(_current.Handle, span, to + done);
+                done += n;
+            }
+            if (StateRecordFormat.RecordCrc(payloadCrc, headAndKey.AsSpan(0, headLength)) != expected)
+                throw new GrainStorageCorruptionException(from.Path, entry.Offset, "the record's checksum does not match while compacting");
+        }
+        finally
+        {
+            if (headAndKey is not null) ArrayPool<byte>.Shared.Return(headAndKey);
+        }
+    }
+
+    /// <summary>A segment being compacted: how far its headers are scanned, and the records to carry forward.</summary>
+    private sealed class Compaction(StateSegment victim, ulong oldestOther)
+    {
+        public StateSegment Victim { get; } = victim;
+
+        // The oldest other segment when the victim was chosen: a tombstone that shadows nothing in
+        // it or after it is no longer needed.
+        public ulong OldestOther { get; } = oldestOther;
+
+        public long ScanOffset { get; set; } = StateRecordFormat.SegmentHeaderSize;
+        public bool Scanned { get; set; }
+        public List<(string Key, StateIndexEntry Entry)> Moves { get; } = [];
+        public int Next { get; set; }
+    }
+}
