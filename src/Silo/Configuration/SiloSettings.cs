@@ -1,3 +1,5 @@
+using OrleansKv.Api;
+
 namespace OrleansKv.Silo.Configuration;
 
 /// <summary>
@@ -94,6 +96,13 @@ public sealed class SiloSettings
     /// </summary>
     public long SnapshotEveryBytes { get; set; } = 16L << 20;
 
+    /// <summary>
+    /// The key every request to this silo's HTTP gateway must carry, except the health probes
+    /// (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>); empty: no key is needed. Set it in the
+    /// environment (<c>Silo__ApiKey</c>), not on a command line other users can read.
+    /// </summary>
+    public string ApiKey { get; set; } = "";
+
     /// <summary>Exposes /test/faults endpoints that cut the silo off from its peers. Tests only.</summary>
     public bool EnableTestFaults { get; set; }
 
@@ -117,6 +126,7 @@ public sealed class SiloSettings
         if (Clustering is not ("file" or "azuretable")) throw new InvalidOperationException($"unknown clustering '{Clustering}' (file or azuretable)");
         if (Clustering == "azuretable" && AzureTableConnectionString.Length == 0)
             throw new InvalidOperationException("azuretable clustering needs Silo:AzureTableConnectionString");
+        if (ApiKey.Length > 0) GatewayApiKey.Validate(ApiKey, "Silo:ApiKey");
         if (DataDirectory.Length == 0) DataDirectory = Path.Combine("data", Name);
         if (ClusteringDirectory.Length == 0) ClusteringDirectory = Path.Combine("data", "cluster");
     }
