@@ -60,7 +60,10 @@ public sealed class SiloSettings
     /// <summary>The folder of the embedded membership table, shared by every silo of a local cluster. Default: data/cluster.</summary>
     public string ClusteringDirectory { get; set; } = "";
 
-    /// <summary>With "azuretable" clustering: the storage account's connection string (Azurite locally).</summary>
+    /// <summary>With "azuretable" clustering in Azure: the account's table endpoint, reached with the silo's managed identity (DefaultAzureCredential), no key.</summary>
+    public string AzureTableServiceUri { get; set; } = "";
+
+    /// <summary>With "azuretable" clustering elsewhere (Azurite): a connection string, used when no service URI is given.</summary>
     public string AzureTableConnectionString { get; set; } = "";
 
     /// <summary>The names of the cluster's silos, in order: the replicas of every group are placed on them.</summary>
@@ -123,11 +126,20 @@ public sealed class SiloSettings
         if (Storage is not ("file" or "memory" or "azureblob")) throw new InvalidOperationException($"unknown storage provider '{Storage}' (file, memory or azureblob)");
         if (Storage == "azureblob" && AzureBlobServiceUri.Length == 0 && AzureBlobConnectionString.Length == 0)
             throw new InvalidOperationException("azureblob storage needs Silo:AzureBlobServiceUri (Azure, managed identity) or Silo:AzureBlobConnectionString (Azurite)");
+        ThrowUnlessServiceUri(AzureBlobServiceUri, "Silo:AzureBlobServiceUri");
         if (Clustering is not ("file" or "azuretable")) throw new InvalidOperationException($"unknown clustering '{Clustering}' (file or azuretable)");
-        if (Clustering == "azuretable" && AzureTableConnectionString.Length == 0)
-            throw new InvalidOperationException("azuretable clustering needs Silo:AzureTableConnectionString");
+        if (Clustering == "azuretable" && AzureTableServiceUri.Length == 0 && AzureTableConnectionString.Length == 0)
+            throw new InvalidOperationException("azuretable clustering needs Silo:AzureTableServiceUri (Azure, managed identity) or Silo:AzureTableConnectionString (Azurite)");
+        ThrowUnlessServiceUri(AzureTableServiceUri, "Silo:AzureTableServiceUri");
         if (ApiKey.Length > 0) GatewayApiKey.Validate(ApiKey, "Silo:ApiKey");
         if (DataDirectory.Length == 0) DataDirectory = Path.Combine("data", Name);
         if (ClusteringDirectory.Length == 0) ClusteringDirectory = Path.Combine("data", "cluster");
+    }
+
+    // A service URI is an absolute http(s) URL such as https://account.table.core.windows.net.
+    private static void ThrowUnlessServiceUri(string value, string setting)
+    {
+        if (value.Length > 0 && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+            throw new InvalidOperationException($"{setting} '{value}' is not an http(s) URL");
     }
 }
