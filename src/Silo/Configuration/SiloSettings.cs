@@ -19,8 +19,25 @@ public sealed class SiloSettings
     /// <summary>The Orleans service id. Defaults to <c>Orleans:ServiceId</c> if set, else "orleanskv".</summary>
     public string ServiceId { get; set; } = "";
 
-    /// <summary>The IP address this silo advertises to the cluster (and listens on, unless <see cref="ListenOnAnyAddress"/>).</summary>
+    /// <summary>
+    /// The IP address this silo advertises to the cluster (and listens on, unless <see cref="ListenOnAnyAddress"/>),
+    /// or <see cref="AutoAddress"/>: the host's first non-loopback IPv4 address (a container's own
+    /// address), listening on every interface. <see cref="ResolveAddressAsync"/> replaces <c>auto</c> with the address found.
+    /// </summary>
     public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The <see cref="Address"/> that asks for the host's own address.</summary>
+    public const string AutoAddress = "auto";
+
+    /// <summary>
+    /// A DNS name whose IPv4 address the silo advertises instead of <see cref="Address"/>, looked up
+    /// at start (<see cref="ResolveAddressAsync"/>), listening on every interface: for silos that
+    /// reach this one through an address that is not its own. In Azure Container Apps that is the
+    /// app's internal name, <c>{app}.internal.{environment domain}</c>, which resolves to the
+    /// environment's address; it routes each app's own TCP ports (<see cref="SiloPort"/> and
+    /// <see cref="GatewayPort"/>, one pair per silo) to that app.
+    /// </summary>
+    public string AdvertisedHost { get; set; } = "";
 
     /// <summary>Listen on every interface rather than only on <see cref="Address"/> (containers).</summary>
     public bool ListenOnAnyAddress { get; set; }
@@ -117,7 +134,10 @@ public sealed class SiloSettings
         if (!Silos.Contains(Name)) throw new InvalidOperationException($"silo {Name} is not in Silo:Silos ({string.Join(",", Silos)})");
         if (ClusterId.Length == 0) ClusterId = "orleanskv";
         if (ServiceId.Length == 0) ServiceId = "orleanskv";
-        if (!System.Net.IPAddress.TryParse(Address, out _)) throw new InvalidOperationException($"Silo:Address '{Address}' is not an IP address");
+        if (AdvertisedHost.Length > 0 && Uri.CheckHostName(AdvertisedHost) != UriHostNameType.Dns)
+            throw new InvalidOperationException($"Silo:AdvertisedHost '{AdvertisedHost}' is not a DNS name");
+        if (!IsAutoAddress && !System.Net.IPAddress.TryParse(Address, out _))
+            throw new InvalidOperationException($"Silo:Address '{Address}' is neither an IP address nor {AutoAddress}");
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535) throw new InvalidOperationException("Silo:SiloPort and Silo:GatewayPort must be TCP ports");
         if (Groups < 1) throw new InvalidOperationException("Silo:Groups must be at least 1");
         if (ReplicationFactor < 1) throw new InvalidOperationException("Silo:ReplicationFactor must be at least 1");
@@ -135,6 +155,29 @@ public sealed class SiloSettings
         if (DataDirectory.Length == 0) DataDirectory = Path.Combine("data", Name);
         if (ClusteringDirectory.Length == 0) ClusteringDirectory = Path.Combine("data", "cluster");
     }
+
+    /// <summary>
+    /// Puts the address to advertise in <see cref="Address"/> when the settings name it another way:
+    /// the address <see cref="AdvertisedHost"/> resolves to (retried for up to <paramref name="dnsTimeout"/>,
+    /// since a container's DNS can lag its start), or this host's own for <c>auto</c>. The silo then
+    /// listens on every interface. Throws <see cref="InvalidOperationException"/> when there is no such address.
+    /// </summary>
+    public async Task ResolveAddressAsync(TimeSpan dnsTimeout, CancellationToken cancellationToken)
+    {
+        if (AdvertisedHost.Length > 0)
+        {
+            Address = (await AdvertisedAddress.OfHostAsync(AdvertisedHost, dnsTimeout, cancellationToken)).ToString();
+            ListenOnAnyAddress = true;
+        }
+        else if (IsAutoAddress)
+        {
+            Address = (AdvertisedAddress.OwnIPv4() ?? throw new InvalidOperationException(
+                "Silo:Address is auto, but this host has no non-loopback IPv4 address to advertise; give the address instead")).ToString();
+            ListenOnAnyAddress = true;
+        }
+    }
+
+    private bool IsAutoAddress => string.Equals(Address, AutoAddress, StringComparison.OrdinalIgnoreCase);
 
     // A service URI is an absolute http(s) URL such as https://account.table.core.windows.net.
     private static void ThrowUnlessServiceUri(string value, string setting)
