@@ -14,18 +14,43 @@ namespace OrleansKv.Api;
 /// </summary>
 public static class KvApiEndpoints
 {
+    /// <summary>The liveness probe's path: served without the API key.</summary>
+    public const string LivenessPath = "/healthz/live";
+
+    /// <summary>The readiness probe's path: served without the API key.</summary>
+    public const string ReadinessPath = "/healthz/ready";
+
+    /// <summary>
+    /// Registers the gateway's services. A set <see cref="KvApiOptions.ApiKey"/> is checked here, so a
+    /// bad key stops the host before it serves anything.
+    /// </summary>
     public static IServiceCollection AddKvApi(this IServiceCollection services, KvApiOptions options)
     {
         services.AddSingleton(options);
+        if (!string.IsNullOrEmpty(options.ApiKey)) services.AddSingleton(new GatewayApiKey(options.ApiKey));
         services.AddProblemDetails();
         services.AddOpenApi();
         return services;
     }
 
-    /// <summary>Maps the KV, health and OpenAPI endpoints (and, on an application builder, the last-resort error handler).</summary>
+    /// <summary>
+    /// Maps the KV, health and OpenAPI endpoints. On an application builder it also adds the
+    /// last-resort error handler and, with an API key configured, the key check
+    /// (<see cref="ApiKeyMiddleware"/>), which then covers every endpoint of the application.
+    /// </summary>
     public static IEndpointRouteBuilder MapKvApi(this IEndpointRouteBuilder app)
     {
-        if (app is IApplicationBuilder pipeline) pipeline.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleUnexpectedAsync });
+        var apiKey = app.ServiceProvider.GetService<GatewayApiKey>();
+        if (app is IApplicationBuilder pipeline)
+        {
+            pipeline.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleUnexpectedAsync });
+            if (apiKey is not null) pipeline.UseMiddleware<ApiKeyMiddleware>(apiKey);
+        }
+        // A route group has no pipeline to put the check in; serving without it would be an open door.
+        else if (apiKey is not null)
+        {
+            throw new InvalidOperationException("an API key needs MapKvApi on the application itself (WebApplication), not on a route group");
+        }
 
         const string route = "/v1/kv/{**key}";
         app.MapGet(route, GetAsync).WithName("GetKey").WithSummary("Read a key's value; ETag is its version. ?consistency=stale reads any replica.");
@@ -38,8 +63,8 @@ public static class KvApiEndpoints
             .WithOrder(1).ExcludeFromDescription();
 
         app.MapGet("/v1/cluster", ClusterAsync).WithName("Cluster").WithSummary("The cluster as the gateway sees it: silos, groups, their replicas, slot ranges, leaders and terms.");
-        app.MapGet("/healthz/live", () => Results.Ok(new { status = "live" })).WithName("Liveness");
-        app.MapGet("/healthz/ready", ReadyAsync).WithName("Readiness");
+        app.MapGet(LivenessPath, () => Results.Ok(new { status = "live" })).WithName("Liveness");
+        app.MapGet(ReadinessPath, ReadyAsync).WithName("Readiness");
         app.MapOpenApi();
         return app;
     }

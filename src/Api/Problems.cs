@@ -22,6 +22,7 @@ internal static class Problems
     private static string TitleOf(int status) => status switch
     {
         400 => "Bad request",
+        401 => "Unauthorized",
         404 => "Not found",
         405 => "Method not allowed",
         412 => "Precondition failed",

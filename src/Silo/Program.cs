@@ -26,6 +26,19 @@ catch (Exception e) when (e is InvalidOperationException or FormatException)
     return 2;
 }
 
+// Silo:Address=auto and Silo:AdvertisedHost become the address to advertise, before Orleans's
+// endpoints are configured (a container's DNS entry may take a few seconds to appear).
+var configuredAddress = settings.AdvertisedHost.Length > 0 ? settings.AdvertisedHost : settings.Address;
+try
+{
+    await settings.ResolveAddressAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"orleanskv silo {settings.Name}: {e.Message}");
+    return 1;
+}
+
 builder.WebHost.UseUrls(settings.HttpUrl);
 // Each gateway connection reads straight into a buffer instead of first waiting with a zero-byte
 // read: one receive call per request rather than two (4 KiB held per idle connection).
@@ -41,6 +54,10 @@ GatewaySetup.AddGateway(builder.Services, settings, () => services is not null &
 
 var app = builder.Build();
 services = app.Services;
+// What an operator compares with the membership table when the address was looked up.
+if (configuredAddress != settings.Address)
+    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansKv.Silo")
+        .LogInformation("{Silo} advertises {Address} ({Configured})", settings.Name, settings.Address, configuredAddress);
 app.MapKvApi();
 if (settings.EnableTestFaults) TestFaultEndpoints.Map(app);
 

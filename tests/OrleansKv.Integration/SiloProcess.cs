@@ -33,7 +33,8 @@ internal sealed class SiloProcess : IDisposable
     /// <summary>The last lines the silo printed (for failure messages).</summary>
     public string RecentLog => _log.Recent();
 
-    public void Start(string silosFlag, IEnumerable<string> extraArguments)
+    /// <summary>Starts the silo with the given flags added, and the given environment variables set (as a container platform sets them).</summary>
+    public void Start(string silosFlag, IEnumerable<string> extraArguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (IsRunning) throw new InvalidOperationException($"silo {Name} is already running");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -47,6 +48,7 @@ internal sealed class SiloProcess : IDisposable
         foreach (var arg in extraArguments) start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__OrleansKv"] = "Information";
+        if (environment is not null) foreach (var (name, value) in environment) start.Environment[name] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start silo {Name}");
         _log.Attach(_process);
     }

@@ -12,13 +12,15 @@ internal sealed class TestCluster : IAsyncDisposable
 {
     private readonly string _silosFlag;
     private readonly string[] _extraArguments;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
 
-    private TestCluster(List<SiloProcess> silos, string root, string? azureTableConnectionString, string[] extraArguments)
+    private TestCluster(List<SiloProcess> silos, string root, string? azureTableConnectionString, string[] extraArguments, IReadOnlyDictionary<string, string>? environment)
     {
         Silos = silos;
         Root = root;
         AzureTableConnectionString = azureTableConnectionString;
         _extraArguments = extraArguments;
+        _environment = environment;
         _silosFlag = string.Join(',', silos.Select(s => s.Name));
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -33,8 +35,10 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>
     /// Starts the silos and waits until every one is ready. With <paramref name="azureTableConnectionString"/>
     /// the silos use Azure Table clustering on that account, and <see cref="ConnectAsync"/> finds them through it too.
+    /// <paramref name="environment"/> is set for every silo process, as a container platform would set it.
     /// </summary>
-    public static async Task<TestCluster> StartAsync(int silos = 3, int groups = 2, string? azureTableConnectionString = null, params string[] extraArguments)
+    public static async Task<TestCluster> StartAsync(int silos = 3, int groups = 2, string? azureTableConnectionString = null,
+        IReadOnlyDictionary<string, string>? environment = null, params string[] extraArguments)
     {
         var root = Path.Combine(Path.GetTempPath(), "orleanskv-it-" + Guid.NewGuid().ToString("N")[..8]);
         var ports = FreePorts.Take(silos * 3);
@@ -50,7 +54,7 @@ internal sealed class TestCluster : IAsyncDisposable
             "--groups", groups.ToString(), "--tick-ms", "50", "--Silo:EnableTestFaults=true", "--cluster", clusterId,
             .. clustering, .. extraArguments,
         ];
-        var cluster = new TestCluster(processes, root, azureTableConnectionString, arguments);
+        var cluster = new TestCluster(processes, root, azureTableConnectionString, arguments, environment);
         foreach (var silo in processes) cluster.Start(silo);
         await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return cluster;
@@ -61,7 +65,7 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>The Orleans cluster id the silos were started with (unique per test cluster).</summary>
     public string ClusterId => "it-" + Path.GetFileName(Root);
 
-    public void Start(SiloProcess silo) => silo.Start(_silosFlag, _extraArguments);
+    public void Start(SiloProcess silo) => silo.Start(_silosFlag, _extraArguments, _environment);
 
     /// <summary>Every running silo answers ready (all its groups know a leader).</summary>
     public async Task WaitReadyAsync(TimeSpan timeout)

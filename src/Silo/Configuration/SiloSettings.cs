@@ -1,3 +1,5 @@
+using OrleansKv.Api;
+
 namespace OrleansKv.Silo.Configuration;
 
 /// <summary>
@@ -17,8 +19,25 @@ public sealed class SiloSettings
     /// <summary>The Orleans service id. Defaults to <c>Orleans:ServiceId</c> if set, else "orleanskv".</summary>
     public string ServiceId { get; set; } = "";
 
-    /// <summary>The IP address this silo advertises to the cluster (and listens on, unless <see cref="ListenOnAnyAddress"/>).</summary>
+    /// <summary>
+    /// The IP address this silo advertises to the cluster (and listens on, unless <see cref="ListenOnAnyAddress"/>),
+    /// or <see cref="AutoAddress"/>: the host's first non-loopback IPv4 address (a container's own
+    /// address), listening on every interface. <see cref="ResolveAddressAsync"/> replaces <c>auto</c> with the address found.
+    /// </summary>
     public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The <see cref="Address"/> that asks for the host's own address.</summary>
+    public const string AutoAddress = "auto";
+
+    /// <summary>
+    /// A DNS name whose IPv4 address the silo advertises instead of <see cref="Address"/>, looked up
+    /// at start (<see cref="ResolveAddressAsync"/>), listening on every interface: for silos that
+    /// reach this one through an address that is not its own. In Azure Container Apps that is the
+    /// app's internal name, <c>{app}.internal.{environment domain}</c>, which resolves to the
+    /// environment's address; it routes each app's own TCP ports (<see cref="SiloPort"/> and
+    /// <see cref="GatewayPort"/>, one pair per silo) to that app.
+    /// </summary>
+    public string AdvertisedHost { get; set; } = "";
 
     /// <summary>Listen on every interface rather than only on <see cref="Address"/> (containers).</summary>
     public bool ListenOnAnyAddress { get; set; }
@@ -58,7 +77,10 @@ public sealed class SiloSettings
     /// <summary>The folder of the embedded membership table, shared by every silo of a local cluster. Default: data/cluster.</summary>
     public string ClusteringDirectory { get; set; } = "";
 
-    /// <summary>With "azuretable" clustering: the storage account's connection string (Azurite locally).</summary>
+    /// <summary>With "azuretable" clustering in Azure: the account's table endpoint, reached with the silo's managed identity (DefaultAzureCredential), no key.</summary>
+    public string AzureTableServiceUri { get; set; } = "";
+
+    /// <summary>With "azuretable" clustering elsewhere (Azurite): a connection string, used when no service URI is given.</summary>
     public string AzureTableConnectionString { get; set; } = "";
 
     /// <summary>The names of the cluster's silos, in order: the replicas of every group are placed on them.</summary>
@@ -94,6 +116,13 @@ public sealed class SiloSettings
     /// </summary>
     public long SnapshotEveryBytes { get; set; } = 16L << 20;
 
+    /// <summary>
+    /// The key every request to this silo's HTTP gateway must carry, except the health probes
+    /// (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>); empty: no key is needed. Set it in the
+    /// environment (<c>Silo__ApiKey</c>), not on a command line other users can read.
+    /// </summary>
+    public string ApiKey { get; set; } = "";
+
     /// <summary>Exposes /test/faults endpoints that cut the silo off from its peers. Tests only.</summary>
     public bool EnableTestFaults { get; set; }
 
@@ -105,7 +134,10 @@ public sealed class SiloSettings
         if (!Silos.Contains(Name)) throw new InvalidOperationException($"silo {Name} is not in Silo:Silos ({string.Join(",", Silos)})");
         if (ClusterId.Length == 0) ClusterId = "orleanskv";
         if (ServiceId.Length == 0) ServiceId = "orleanskv";
-        if (!System.Net.IPAddress.TryParse(Address, out _)) throw new InvalidOperationException($"Silo:Address '{Address}' is not an IP address");
+        if (AdvertisedHost.Length > 0 && Uri.CheckHostName(AdvertisedHost) != UriHostNameType.Dns)
+            throw new InvalidOperationException($"Silo:AdvertisedHost '{AdvertisedHost}' is not a DNS name");
+        if (!IsAutoAddress && !System.Net.IPAddress.TryParse(Address, out _))
+            throw new InvalidOperationException($"Silo:Address '{Address}' is neither an IP address nor {AutoAddress}");
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535) throw new InvalidOperationException("Silo:SiloPort and Silo:GatewayPort must be TCP ports");
         if (Groups < 1) throw new InvalidOperationException("Silo:Groups must be at least 1");
         if (ReplicationFactor < 1) throw new InvalidOperationException("Silo:ReplicationFactor must be at least 1");
@@ -114,10 +146,43 @@ public sealed class SiloSettings
         if (Storage is not ("file" or "memory" or "azureblob")) throw new InvalidOperationException($"unknown storage provider '{Storage}' (file, memory or azureblob)");
         if (Storage == "azureblob" && AzureBlobServiceUri.Length == 0 && AzureBlobConnectionString.Length == 0)
             throw new InvalidOperationException("azureblob storage needs Silo:AzureBlobServiceUri (Azure, managed identity) or Silo:AzureBlobConnectionString (Azurite)");
+        ThrowUnlessServiceUri(AzureBlobServiceUri, "Silo:AzureBlobServiceUri");
         if (Clustering is not ("file" or "azuretable")) throw new InvalidOperationException($"unknown clustering '{Clustering}' (file or azuretable)");
-        if (Clustering == "azuretable" && AzureTableConnectionString.Length == 0)
-            throw new InvalidOperationException("azuretable clustering needs Silo:AzureTableConnectionString");
+        if (Clustering == "azuretable" && AzureTableServiceUri.Length == 0 && AzureTableConnectionString.Length == 0)
+            throw new InvalidOperationException("azuretable clustering needs Silo:AzureTableServiceUri (Azure, managed identity) or Silo:AzureTableConnectionString (Azurite)");
+        ThrowUnlessServiceUri(AzureTableServiceUri, "Silo:AzureTableServiceUri");
+        if (ApiKey.Length > 0) GatewayApiKey.Validate(ApiKey, "Silo:ApiKey");
         if (DataDirectory.Length == 0) DataDirectory = Path.Combine("data", Name);
         if (ClusteringDirectory.Length == 0) ClusteringDirectory = Path.Combine("data", "cluster");
+    }
+
+    /// <summary>
+    /// Puts the address to advertise in <see cref="Address"/> when the settings name it another way:
+    /// the address <see cref="AdvertisedHost"/> resolves to (retried for up to <paramref name="dnsTimeout"/>,
+    /// since a container's DNS can lag its start), or this host's own for <c>auto</c>. The silo then
+    /// listens on every interface. Throws <see cref="InvalidOperationException"/> when there is no such address.
+    /// </summary>
+    public async Task ResolveAddressAsync(TimeSpan dnsTimeout, CancellationToken cancellationToken)
+    {
+        if (AdvertisedHost.Length > 0)
+        {
+            Address = (await AdvertisedAddress.OfHostAsync(AdvertisedHost, dnsTimeout, cancellationToken)).ToString();
+            ListenOnAnyAddress = true;
+        }
+        else if (IsAutoAddress)
+        {
+            Address = (AdvertisedAddress.OwnIPv4() ?? throw new InvalidOperationException(
+                "Silo:Address is auto, but this host has no non-loopback IPv4 address to advertise; give the address instead")).ToString();
+            ListenOnAnyAddress = true;
+        }
+    }
+
+    private bool IsAutoAddress => string.Equals(Address, AutoAddress, StringComparison.OrdinalIgnoreCase);
+
+    // A service URI is an absolute http(s) URL such as https://account.table.core.windows.net.
+    private static void ThrowUnlessServiceUri(string value, string setting)
+    {
+        if (value.Length > 0 && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+            throw new InvalidOperationException($"{setting} '{value}' is not an http(s) URL");
     }
 }

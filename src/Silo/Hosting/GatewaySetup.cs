@@ -26,6 +26,7 @@ internal static class GatewaySetup
         {
             MaxKeyBytes = settings.MaxKeyBytes,
             MaxValueBytes = settings.MaxValueBytes,
+            ApiKey = settings.ApiKey,
             Readiness = _ => Task.FromResult(isReady()),
         });
     }

@@ -1,7 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
-using Azure.Identity;
-using Azure.Storage.Blobs;
 using Orleans.Configuration;
 using OrleansKv.Clustering;
 using OrleansKv.Grains;
@@ -42,7 +39,7 @@ internal static class SiloBuilderSetup
     {
         if (settings.Clustering == "azuretable")
         {
-            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.AzureTableConnectionString));
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = AzureStorageClients.Table(settings));
             return;
         }
         // The embedded table: a folder every silo of the machine shares, so any silo may die.
@@ -74,9 +71,7 @@ internal static class SiloBuilderSetup
                 silo.AddAzureBlobGrainStorage(settings.Storage, o =>
                 {
                     o.ContainerName = settings.AzureBlobContainer;
-                    o.BlobServiceClient = settings.AzureBlobServiceUri.Length > 0
-                        ? new BlobServiceClient(new Uri(settings.AzureBlobServiceUri), new DefaultAzureCredential())
-                        : new BlobServiceClient(settings.AzureBlobConnectionString);
+                    o.BlobServiceClient = AzureStorageClients.Blob(settings);
                 });
                 break;
             default:
