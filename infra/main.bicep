@@ -123,6 +123,8 @@ module environment 'modules/environment.bicep' = {
 
 // Silo i listens for silos on 11110+i and for Orleans clients on 30000+i: distinct ports, since
 // each is also the app's TCP ingress port inside the environment (see modules/silo.bicep).
+// One app at a time, so that a change (a new image) does not restart every silo at once.
+@batchSize(1)
 module silos 'modules/silo.bicep' = [
   for (siloName, i) in siloNames: {
     name: siloName

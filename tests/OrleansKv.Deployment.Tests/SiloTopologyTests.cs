@@ -25,6 +25,14 @@ public sealed class SiloTopologyTests
     }
 
     [Fact]
+    public async Task A_deployment_updates_the_silo_apps_one_at_a_time()
+    {
+        var copy = (await SiloApp.LoadAsync()).App.Module!.Json.GetProperty("copy");
+        Assert.Equal("serial", copy.GetProperty("mode").GetString());
+        Assert.Equal(1, copy.GetProperty("batchSize").GetInt32());
+    }
+
+    [Fact]
     public async Task Each_silo_app_runs_exactly_one_replica()
     {
         var silo = await SiloApp.LoadAsync();
