@@ -80,14 +80,16 @@ internal sealed class SiloProcess : IDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
+    /// <summary>The configuration the tests, and so the silo they reference, were built in.</summary>
+    internal static string BuildConfiguration =>
+        typeof(SiloProcess).Assembly.GetCustomAttributes(typeof(SiloBuildConfiguration), false).Cast<SiloBuildConfiguration>().Single().Configuration;
+
     /// <summary>The built silo's assembly, run with <c>dotnet</c>.</summary>
     internal static string SiloAssemblyPath
     {
         get
         {
-            var configuration = typeof(SiloProcess).Assembly.GetCustomAttributes(typeof(SiloBuildConfiguration), false)
-                .Cast<SiloBuildConfiguration>().Single().Configuration;
-            var path = Path.Combine(RepositoryRoot.Path, "src", "Silo", "bin", configuration, "net10.0", "OrleansKv.Silo.dll");
+            var path = Path.Combine(RepositoryRoot.Path, "src", "Silo", "bin", BuildConfiguration, "net10.0", "OrleansKv.Silo.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("the silo is not built", path);
         }
     }
