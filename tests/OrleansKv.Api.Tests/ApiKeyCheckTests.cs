@@ -1,3 +1,4 @@
+using OrleansKv.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -36,8 +37,8 @@ public sealed class ApiKeyCheckTests
 
         foreach (var wrong in new[] { "not-the-key-at-all-0123456789", Key[..^1], Key + "x", Key.ToUpperInvariant() })
         {
-            await ExpectUnauthorizedAsync(server, WithBearer(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), wrong));
-            await ExpectUnauthorizedAsync(server, WithApiKey(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), wrong));
+            await ExpectUnauthorizedAsync(server, ApiKeyHeaders.WithBearer(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), wrong));
+            await ExpectUnauthorizedAsync(server, ApiKeyHeaders.WithApiKey(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), wrong));
         }
         // The key under another scheme is not a bearer token.
         var basic = new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k");
@@ -51,7 +52,7 @@ public sealed class ApiKeyCheckTests
     {
         await using var server = await GatewayServer.StartAsync(new KvApiOptions { ApiKey = Key });
 
-        using var bearer = await server.Http.SendAsync(WithBearer(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), Key));
+        using var bearer = await server.Http.SendAsync(ApiKeyHeaders.WithBearer(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), Key));
         Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
         Assert.Equal("value", await bearer.Content.ReadAsStringAsync());
 
@@ -61,11 +62,11 @@ public sealed class ApiKeyCheckTests
         using var put = await server.Http.SendAsync(lowerCase);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
-        using var header = await server.Http.SendAsync(WithApiKey(new HttpRequestMessage(HttpMethod.Delete, "/v1/kv/k"), Key));
+        using var header = await server.Http.SendAsync(ApiKeyHeaders.WithApiKey(new HttpRequestMessage(HttpMethod.Delete, "/v1/kv/k"), Key));
         Assert.Equal(HttpStatusCode.NoContent, header.StatusCode);
 
         // A wrong bearer token does not hide a right X-Api-Key.
-        using var both = await server.Http.SendAsync(WithApiKey(WithBearer(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), "some-other-token"), Key));
+        using var both = await server.Http.SendAsync(ApiKeyHeaders.WithApiKey(ApiKeyHeaders.WithBearer(new HttpRequestMessage(HttpMethod.Get, "/v1/kv/k"), "some-other-token"), Key));
         Assert.Equal(HttpStatusCode.OK, both.StatusCode);
         Assert.Equal(4, server.Client.Calls);
     }
@@ -90,9 +91,9 @@ public sealed class ApiKeyCheckTests
             await ExpectUnauthorizedAsync(server, new HttpRequestMessage(HttpMethod.Get, path));
         Assert.Equal(0, server.Client.Calls);
 
-        using var openApi = await server.Http.SendAsync(WithApiKey(new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json"), Key));
+        using var openApi = await server.Http.SendAsync(ApiKeyHeaders.WithApiKey(new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json"), Key));
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
-        using var missing = await server.Http.SendAsync(WithApiKey(new HttpRequestMessage(HttpMethod.Get, "/no/such/path"), Key));
+        using var missing = await server.Http.SendAsync(ApiKeyHeaders.WithApiKey(new HttpRequestMessage(HttpMethod.Get, "/no/such/path"), Key));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
@@ -111,17 +112,7 @@ public sealed class ApiKeyCheckTests
         }
     }
 
-    private static HttpRequestMessage WithBearer(HttpRequestMessage request, string token)
-    {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
 
-    private static HttpRequestMessage WithApiKey(HttpRequestMessage request, string key)
-    {
-        request.Headers.Add("X-Api-Key", key);
-        return request;
-    }
 
     // Checks the 401 and its problem details; returns them (null for HEAD, which has no body).
     private static async Task<JsonElement?> ExpectUnauthorizedAsync(GatewayServer server, HttpRequestMessage request)

@@ -1,3 +1,4 @@
+using OrleansKv.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -23,8 +24,8 @@ public sealed class GatewayApiKeyTests
 
         // Refused writes: no key, a wrong bearer token, a wrong X-Api-Key, a key in an unknown scheme.
         await ExpectUnauthorizedAsync(http, Put($"{gateway}/v1/kv/guarded", "no key"));
-        await ExpectUnauthorizedAsync(http, WithBearer(Put($"{gateway}/v1/kv/guarded", "wrong bearer"), "not-the-key-0123456789"));
-        await ExpectUnauthorizedAsync(http, WithApiKey(Put($"{gateway}/v1/kv/guarded", "wrong header"), "not-the-key-0123456789"));
+        await ExpectUnauthorizedAsync(http, ApiKeyHeaders.WithBearer(Put($"{gateway}/v1/kv/guarded", "wrong bearer"), "not-the-key-0123456789"));
+        await ExpectUnauthorizedAsync(http, ApiKeyHeaders.WithApiKey(Put($"{gateway}/v1/kv/guarded", "wrong header"), "not-the-key-0123456789"));
         var basic = Put($"{gateway}/v1/kv/guarded", "basic");
         basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", key);
         await ExpectUnauthorizedAsync(http, basic);
@@ -34,16 +35,16 @@ public sealed class GatewayApiKeyTests
         await ExpectUnauthorizedAsync(http, new HttpRequestMessage(HttpMethod.Get, $"{gateway}/no/such/path"));
 
         // None of the refused writes happened.
-        using (var absent = await http.SendAsync(WithBearer(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/kv/guarded"), key)))
+        using (var absent = await http.SendAsync(ApiKeyHeaders.WithBearer(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/kv/guarded"), key)))
             Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
 
-        using var put = await http.SendAsync(WithBearer(Put($"{gateway}/v1/kv/guarded", "hello"), key));
+        using var put = await http.SendAsync(ApiKeyHeaders.WithBearer(Put($"{gateway}/v1/kv/guarded", "hello"), key));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        using var get = await http.SendAsync(WithApiKey(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/kv/guarded"), key));
+        using var get = await http.SendAsync(ApiKeyHeaders.WithApiKey(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/kv/guarded"), key));
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal("hello", await get.Content.ReadAsStringAsync());
         Assert.Equal(put.Headers.ETag, get.Headers.ETag);
-        using var view = await http.SendAsync(WithApiKey(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/cluster"), key));
+        using var view = await http.SendAsync(ApiKeyHeaders.WithApiKey(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/cluster"), key));
         Assert.Equal(HttpStatusCode.OK, view.StatusCode);
 
         Assert.DoesNotContain(key, cluster.Silos[0].RecentLog);
@@ -62,7 +63,7 @@ public sealed class GatewayApiKeyTests
         using var view = await http.GetAsync($"{gateway}/v1/cluster");
         Assert.Equal(HttpStatusCode.OK, view.StatusCode);
         // A credential the gateway does not need is ignored.
-        using var withToken = await http.SendAsync(WithBearer(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/kv/open"), "some-token-it-does-not-need"));
+        using var withToken = await http.SendAsync(ApiKeyHeaders.WithBearer(new HttpRequestMessage(HttpMethod.Get, $"{gateway}/v1/kv/open"), "some-token-it-does-not-need"));
         Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
     }
 
@@ -95,17 +96,7 @@ public sealed class GatewayApiKeyTests
     private static HttpRequestMessage Put(string url, string value) =>
         new(HttpMethod.Put, url) { Content = new ByteArrayContent(Keys.Utf8(value)) };
 
-    private static HttpRequestMessage WithBearer(HttpRequestMessage request, string token)
-    {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
 
-    private static HttpRequestMessage WithApiKey(HttpRequestMessage request, string key)
-    {
-        request.Headers.Add("X-Api-Key", key);
-        return request;
-    }
 
     private static async Task ExpectUnauthorizedAsync(HttpClient http, HttpRequestMessage request)
     {
