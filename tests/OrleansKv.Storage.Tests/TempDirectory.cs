@@ -7,10 +7,6 @@ public sealed class TempDirectory : IDisposable
 
     public TempDirectory() => Directory.CreateDirectory(Path);
 
-    public string[] Segments() => Directory.GetFiles(Path, "wal-*.log").Order(StringComparer.Ordinal).ToArray();
-
-    public string[] Snapshots() => Directory.GetFiles(Path, "snap-*").Order(StringComparer.Ordinal).ToArray();
-
     public void Dispose()
     {
         if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);

@@ -9,6 +9,7 @@ namespace OrleansKv.Storage.GrainStorage;
 /// old file is deleted. It runs on the writer thread between batches, so no write interleaves
 /// with a step, and in steps of bounded work (<see cref="CompactionStepRecords"/> headers scanned,
 /// or <see cref="CompactionStepBytes"/> copied), so a batch never waits behind a whole segment.
+/// The old file is deleted off the writer thread.
 /// </summary>
 internal sealed partial class StateLog
 {
@@ -17,6 +18,9 @@ internal sealed partial class StateLog
 
     // The compaction in progress, if any (the writer thread's own).
     private Compaction? _compaction;
+
+    // The last compacted segment's file deletion, which runs off the writer thread.
+    private Task _deletion = Task.CompletedTask;
 
     /// <summary>
     /// One step of compaction: choose a segment, or scan part of its record headers, or carry part
@@ -27,6 +31,7 @@ internal sealed partial class StateLog
     {
         try
         {
+            if (_compaction is null && DeletionPending()) return false;
             _compaction ??= ChooseVictim();
             if (_compaction is not { } compaction) return false;
             if (!compaction.Scanned) ScanStep(compaction);
@@ -162,7 +167,9 @@ internal sealed partial class StateLog
         }
     }
 
-    // Every live record is carried forward: the victim goes (its handle once its last reader is done).
+    // Every live record is carried forward: the victim goes (its handle once its last reader is
+    // done). Unlinking a 64 MiB file and syncing the directory took 20-70 ms on our machines (the
+    // filesystem frees and discards its blocks), so it runs off the writer thread; no batch waits.
     private void Finish(Compaction compaction)
     {
         var victim = compaction.Victim;
@@ -171,12 +178,24 @@ internal sealed partial class StateLog
             _segments.Remove(victim.Id);
             victim.Deleted = true;
             if (victim.Readers == 0) victim.Handle.Dispose();
-            _compactions++;
         }
         _compaction = null;
-        File.Delete(victim.Path);
-        DirectorySync.Sync(_directory);
-        Interlocked.Increment(ref _fsyncs);
+        _deletion = Task.Run(() =>
+        {
+            File.Delete(victim.Path);
+            DirectorySync.Sync(_directory);
+            Interlocked.Increment(ref _fsyncs);
+            lock (_lock) _compactions++;
+        });
+    }
+
+    // The victim's file must be gone before the next victim is chosen: until then its stale
+    // records still count as older copies that a tombstone in a later segment has to shadow.
+    private bool DeletionPending()
+    {
+        if (!_deletion.IsCompleted) return true;
+        if (_deletion.Exception is { } failed) throw failed.InnerException ?? failed;
+        return false;
     }
 
     // Copies one record in chunks (bounded memory) and checks its CRC on the way. The header and

@@ -198,6 +198,15 @@ internal sealed partial class StateLog : IAsyncDisposable
             Monitor.Pulse(_lock);
         }
         await _writerExited.Task.ConfigureAwait(false);
+        try
+        {
+            await _deletion.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The data is safe either way: recovery skips the copied records' stale originals.
+            _logger.LogWarning(e, "File grain storage in {Directory} could not delete a compacted segment", _directory);
+        }
         lock (_lock)
         {
             foreach (var segment in _segments.Values)

@@ -28,6 +28,9 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // Snapshot chunks written at once: 256 KiB, so a snapshot never stalls a group commit for long.
     private const int SnapshotChunksInFlight = 4;
 
+    // Garbage states cleared at once after a new anchor (tombstones are small).
+    private const int ClearsInFlight = 128;
+
     private readonly IGrainStorage _storage;
     private readonly GrainId _grain;
     private readonly GroupLog _log;
@@ -38,6 +41,9 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // Locked: writes complete, and old chunks are cleared, off the grain's turns.
     private readonly Queue<LogChunkInfo> _chunks = new();
     private volatile RaftMeta _meta;
+    // The ETags of the anchor's snapshot chunks, when this activation wrote them (clearing them
+    // later then needs no read); empty after recovery.
+    private string?[] _snapshotChunkETags = [];
     // The metadata of the newest snapshot whose anchor is durable (set by the write chain), not the
     // snapshot, which would pin its bytes. Compared by reference: a later snapshot at the same
     // index is a different write, and not yet durable.
@@ -239,50 +245,59 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         // but a provider that commits writes in batches (ours) would otherwise put the whole
         // snapshot into one batch, and every log write of the silo would wait for its fsync.
         var count = chunks.Chunks.Count;
+        var etags = new string?[count];
         for (var first = 0; first < count; first += SnapshotChunksInFlight)
         {
-            var writes = new Task[Math.Min(SnapshotChunksInFlight, count - first)];
+            var writes = new Task<string?>[Math.Min(SnapshotChunksInFlight, count - first)];
             for (var i = 0; i < writes.Length; i++) writes[i] = OverwriteAsync(RaftStateNames.SnapshotChunk(generation, first + i), chunks.Chunks[first + i]);
             await Task.WhenAll(writes).ConfigureAwait(false);
+            for (var i = 0; i < writes.Length; i++) etags[first + i] = writes[i].Result;
         }
-        var previous = _meta;
+        var (previous, previousETags) = (_meta, _snapshotChunkETags);
         var meta = new RaftMeta(metadata, chunks.Length, generation, count, firstChunk, hardState);
         _metaState.State = new RaftStateRecord { Data = RaftStateCodec.Encode(meta) };
         await _storage.WriteStateAsync(RaftStateNames.Meta, _grain, _metaState).ConfigureAwait(false);
         _meta = meta;
+        _snapshotChunkETags = etags;
         Volatile.Write(ref _durableSnapshot, metadata);
         // Anchored: a follower's copy is read back from the chunks now, not from memory.
         if (_staged is { } staged && ReferenceEquals(staged.Metadata, metadata)) _staged = null;
         // Garbage collection, off the write path: a failure or crash here only leaves garbage.
-        _ = ClearReplacedAsync(previous, meta);
+        _ = ClearReplacedAsync(previous, previousETags, meta);
     }
 
     // A generation's chunks may exist already: an attempt that crashed before its anchor was written.
-    private async Task OverwriteAsync(string name, byte[] data)
+    private async Task<string?> OverwriteAsync(string name, byte[] data)
     {
         var state = RaftStateReader.NewState();
         await _storage.ReadStateAsync(name, _grain, state).ConfigureAwait(false);
         state.State = new RaftStateRecord { Data = data };
         await _storage.WriteStateAsync(name, _grain, state).ConfigureAwait(false);
+        return state.ETag;
     }
 
     // After a new anchor is durable: the old snapshot's chunks and the log chunks before the first
     // one it names are no longer read by anyone.
-    private async Task ClearReplacedAsync(RaftMeta previous, RaftMeta current)
+    private async Task ClearReplacedAsync(RaftMeta previous, string?[] previousChunkETags, RaftMeta current)
     {
         try
         {
+            var garbage = new List<(string Name, string? ETag)>();
             for (var n = 0; n < previous.SnapshotChunks; n++)
-                await ClearAsync(RaftStateNames.SnapshotChunk(previous.SnapshotGeneration, n), etag: null).ConfigureAwait(false);
-            while (true)
-            {
-                LogChunkInfo chunk;
-                lock (_chunks)
+                garbage.Add((RaftStateNames.SnapshotChunk(previous.SnapshotGeneration, n), n < previousChunkETags.Length ? previousChunkETags[n] : null));
+            lock (_chunks)
+                while (_chunks.Count > 0 && _chunks.Peek().Sequence < current.FirstChunk)
                 {
-                    if (_chunks.Count == 0 || _chunks.Peek().Sequence >= current.FirstChunk) break;
-                    chunk = _chunks.Dequeue();
+                    var chunk = _chunks.Dequeue();
+                    garbage.Add((RaftStateNames.LogChunk(chunk.Sequence), chunk.ETag));
                 }
-                await ClearAsync(RaftStateNames.LogChunk(chunk.Sequence), chunk.ETag).ConfigureAwait(false);
+            // Many at a time: a provider that commits in batches (ours) then clears them with a few
+            // fsyncs, where one at a time cost thousands and crowded the disk the log writes need.
+            for (var first = 0; first < garbage.Count; first += ClearsInFlight)
+            {
+                var clears = new Task[Math.Min(ClearsInFlight, garbage.Count - first)];
+                for (var i = 0; i < clears.Length; i++) clears[i] = ClearAsync(garbage[first + i].Name, garbage[first + i].ETag);
+                await Task.WhenAll(clears).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
