@@ -9,7 +9,8 @@ namespace OrleansKv.Simulation.Grains;
 /// providers keep: ETags (a write or clear with a stale one is refused with
 /// <see cref="InconsistentStateException"/>), and a write is acknowledged only once durable. Writes
 /// become durable in order, each 1-4 simulated ms after the previous; a crash loses every write
-/// not yet acknowledged. Reads answer at once from what was accepted. Completions run on the
+/// not yet acknowledged; writes made in the same simulated moment become durable together (group
+/// commit). Reads answer at once from what was accepted. Completions run on the
 /// simulation's event queue, so everything stays deterministic.
 /// </summary>
 internal sealed class SimGrainStorage(EventQueue queue, Random random) : IGrainStorage
@@ -18,6 +19,7 @@ internal sealed class SimGrainStorage(EventQueue queue, Random random) : IGrainS
     private Dictionary<string, (string ETag, byte[] Data)> _accepted = [];
     private (string Key, (string ETag, byte[] Data)? Before)? _lastDurable;
     private long _lastCompletion;
+    private long _batchOpenedAt = -1;
     private int _incarnation;
     private long _nextETag;
 
@@ -77,8 +79,14 @@ internal sealed class SimGrainStorage(EventQueue queue, Random random) : IGrainS
 
         var completion = new TaskCompletionSource();
         var incarnation = _incarnation;
-        var at = Math.Max(_lastCompletion, queue.Now) + 1 + random.Next(4);
-        _lastCompletion = at;
+        // Group commit, as the file provider does it: writes made in the same simulated moment share
+        // one flush; a later write waits for the next one.
+        if (_batchOpenedAt != queue.Now || _lastCompletion <= queue.Now)
+        {
+            _lastCompletion = Math.Max(_lastCompletion, queue.Now) + 1 + random.Next(4);
+            _batchOpenedAt = queue.Now;
+        }
+        var at = _lastCompletion;
         WritesInFlight++;
         queue.After(at - queue.Now, () =>
         {
