@@ -8,7 +8,7 @@ namespace OrleansKv.Replica.Peer;
 /// <summary>
 /// When a replica snapshots its state machine and compacts its log: every
 /// <see cref="PeerOptions.SnapshotEveryEntries"/> applied entries (give or take a per-replica
-/// stagger) or <see cref="PeerOptions.SnapshotEveryBytes"/> applied bytes, whichever comes first,
+/// stagger) or <see cref="PeerOptions.SnapshotEveryBytes"/> applied bytes (less a stagger), whichever comes first,
 /// one snapshot at a time, encoded off the turns and saved by the storage provider.
 /// </summary>
 internal sealed class SnapshotPolicy
@@ -49,7 +49,7 @@ internal sealed class SnapshotPolicy
     {
         var applied = _stateMachine.AppliedIndex;
         if (_snapshotInFlight || applied <= _lastSnapshotIndex) return;
-        if (applied < _lastSnapshotIndex + SnapshotInterval && _bytesSinceSnapshot < _options.SnapshotEveryBytes) return;
+        if (applied < _lastSnapshotIndex + SnapshotInterval && _bytesSinceSnapshot < SnapshotBytes) return;
         if (!_node.TryGetTerm(applied, out var term)) return;
         var membership = _node.MembershipAt(applied);
         var prepare = _stateMachine.PrepareSnapshot();
@@ -69,6 +69,10 @@ internal sealed class SnapshotPolicy
     // Replicas of a group apply the same entries at about the same time; an interval that differs
     // by replica keeps them from all writing a snapshot of the whole key space at once on a shared disk.
     private ulong SnapshotInterval => _options.SnapshotEveryEntries + _options.SnapshotEveryEntries * (_options.ReplicaId % 4) / 8;
+
+    // The byte trigger is staggered too (it usually comes first), but downwards: SnapshotEveryBytes
+    // bounds the log a replica holds in memory.
+    private long SnapshotBytes => _options.SnapshotEveryBytes - _options.SnapshotEveryBytes * (long)(_options.ReplicaId % 4) / 8;
 
     private void SaveSnapshot(Snapshot snapshot)
     {

@@ -26,8 +26,9 @@ public sealed class FileGrainStorageOptions : IStorageProviderSerializerOptions
 
     /// <summary>
     /// A closed segment is compacted (its live records copied forward, then the file deleted)
-    /// once less than this fraction of its bytes is live. Between 0 (never) and 1. Default 0.5,
-    /// so disk use stays below about twice the live data plus the current segment.
+    /// once less than this fraction of its bytes is live (the newest closed segment waits until
+    /// the next one closes). Between 0 (never) and 1. Default 0.5, so disk use stays below about
+    /// twice the live data plus two segments.
     /// </summary>
     public double CompactBelowLiveFraction { get; set; } = 0.5;
 

@@ -52,10 +52,16 @@ internal sealed partial class StateLog
         lock (_lock)
         {
             StateSegment? victim = null;
+            var newestClosed = NewestClosedSegment();
             foreach (var s in _segments.Values)
             {
                 if (s == _current) continue;
                 var payloadBytes = s.Length - StateRecordFormat.SegmentHeaderSize;
+                // The segment closed last holds the newest records, which are the likeliest to be
+                // replaced soon (a replica's log chunks and snapshot die at its next snapshot):
+                // copying them now would mostly copy garbage-to-be, so it waits for the next
+                // segment to close, unless nothing in it is live.
+                if (s == newestClosed && s.LiveBytes > 0) continue;
                 if (s.LiveBytes < _compactBelowLiveFraction * payloadBytes || payloadBytes == 0)
                 {
                     victim = s;
@@ -72,6 +78,15 @@ internal sealed partial class StateLog
                 }
             return new Compaction(victim, oldestOther);
         }
+    }
+
+    // Called under the lock.
+    private StateSegment? NewestClosedSegment()
+    {
+        StateSegment? newest = null;
+        foreach (var s in _segments.Values)
+            if (s != _current) newest = s;
+        return newest;
     }
 
     // Walks part of the victim's records (headers and keys only, from disk, without the lock) and

@@ -33,7 +33,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
 
     private readonly IGrainStorage _storage;
     private readonly GrainId _grain;
-    private readonly GroupLog _log;
+    private readonly MemoryRaftLog _log;
     private readonly Action<Exception> _onFailure;
     private readonly GrainState<RaftStateRecord> _metaState;
     // The chunks still part of the log, in order, from the moment they are numbered (written or
@@ -59,7 +59,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     private int _queued;
     private volatile Exception? _failure;
 
-    private GrainStateRaftStore(uint groupId, IGrainStorage storage, GrainId grain, GroupLog log, Action<Exception> onFailure,
+    private GrainStateRaftStore(uint groupId, IGrainStorage storage, GrainId grain, MemoryRaftLog log, Action<Exception> onFailure,
         GrainState<RaftStateRecord> metaState, RaftMeta meta, ulong nextChunk)
     {
         GroupId = groupId;
@@ -105,12 +105,12 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     public void Persist(RaftWrite write, Action onDurable)
     {
         ThrowIfFailed();
-        GroupLog.ValidateConsecutive(write.Entries);
+        MemoryRaftLog.ValidateConsecutive(write.Entries);
         if (write.Snapshot is { } snapshot)
         {
             // A leader's snapshot replaces the log: its chunks and a new anchor first, which names
             // the chunk after it as the log's first; the chunks before it are garbage then.
-            _log.InstallSnapshot(snapshot);
+            _log.ApplySnapshot(snapshot);
             var (firstChunk, anchorHardState) = (_nextChunk, _log.HardState);
             // Everything after it waits for it: recovery reads the chunks after this snapshot only
             // once its anchor is durable.
@@ -154,7 +154,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         _log.RecordSnapshot(snapshot);
         // A staged snapshot's bytes live in its chunks only.
         if (isStaged) _log.ReleaseSnapshotData();
-        _log.CompactTo(compactTo);
+        _log.Compact(compactTo);
         // Recovery must start at the first chunk holding an entry after the compaction point.
         var firstChunk = _nextChunk;
         lock (_chunks)

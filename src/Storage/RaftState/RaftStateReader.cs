@@ -19,15 +19,15 @@ internal static class RaftStateReader
     /// <param name="MetaState">The anchor as read, with its ETag, for the next anchor write.</param>
     /// <param name="Chunks">The log chunks read, oldest first.</param>
     /// <param name="NextChunk">The number the next log chunk gets: the first missing one.</param>
-    public sealed record Recovered(GrainState<RaftStateRecord> MetaState, RaftMeta Meta, GroupLog Log, IReadOnlyList<LogChunkInfo> Chunks, ulong NextChunk);
+    public sealed record Recovered(GrainState<RaftStateRecord> MetaState, RaftMeta Meta, MemoryRaftLog Log, IReadOnlyList<LogChunkInfo> Chunks, ulong NextChunk);
 
     public static async Task<Recovered> ReadAsync(IGrainStorage storage, GrainId grain)
     {
         var metaState = await ReadStateAsync(storage, grain, RaftStateNames.Meta).ConfigureAwait(false);
         var meta = metaState.RecordExists ? RaftStateCodec.DecodeMeta(DataOf(metaState, RaftStateNames.Meta), RaftStateNames.Meta) : RaftMeta.Initial;
-        var log = new GroupLog();
+        var log = new MemoryRaftLog();
         if (meta.Snapshot.Index > 0)
-            log.InstallSnapshot(new Snapshot(meta.Snapshot, await ReadSnapshotAsync(storage, grain, meta).ConfigureAwait(false)));
+            log.ApplySnapshot(new Snapshot(meta.Snapshot, await ReadSnapshotAsync(storage, grain, meta).ConfigureAwait(false)));
         var hardState = meta.HardState;
         var chunks = new List<LogChunkInfo>();
         var sequence = meta.FirstChunk;

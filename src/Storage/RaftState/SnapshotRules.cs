@@ -5,7 +5,7 @@ namespace OrleansKv.Storage.RaftState;
 /// <summary>The argument checks of SaveSnapshot, made before anything changes.</summary>
 internal static class SnapshotRules
 {
-    public static void Validate(Snapshot snapshot, ulong compactTo, GroupLog log)
+    public static void Validate(Snapshot snapshot, ulong compactTo, MemoryRaftLog log)
     {
         if (snapshot.IsEmpty) throw new ArgumentException("cannot save an empty snapshot", nameof(snapshot));
         if (compactTo > snapshot.Metadata.Index)

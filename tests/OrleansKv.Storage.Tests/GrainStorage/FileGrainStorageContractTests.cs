@@ -256,10 +256,40 @@ public sealed class FileGrainStorageContractTests : IDisposable
     }
 
     [Fact]
+    public async Task The_segment_closed_last_is_left_alone_until_the_next_one_closes()
+    {
+        // A 64 KiB segment takes about 50 records of 1.2 KB: 60 close the first one. Rewriting 30 of
+        // them leaves it about 40 % live, which would make it a victim at once, but it is the newest
+        // closed segment; the second one is not full yet.
+        const int keys = 60, rewritten = 30;
+        var etags = new string?[keys];
+        var first = Path.Combine(_dir.Path, "state-0000000000000001.log");
+        await using var storage = await _harness.OpenAsync(_dir.Path, segmentBytes: 64 * 1024);
+        await WriteAsync(Enumerable.Range(0, keys), round: 1);
+        await WriteAsync(Enumerable.Range(0, rewritten), round: 2);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "state-0000000000000002.log")), "the first segment did not close");
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "state-0000000000000003.log")), "the second segment closed too");
+        await Consistently.HoldsAsync(() => Task.FromResult(storage.Statistics.Compactions == 0 && File.Exists(first)), TimeSpan.FromSeconds(2),
+            "the newest closed segment being left alone");
+
+        await WriteAsync(Enumerable.Range(0, rewritten), round: 3);
+        await Eventually.WaitAsync(() => Task.FromResult(!File.Exists(first)), TimeSpan.FromSeconds(30), "the first segment to be compacted once the second closed");
+        for (var k = 0; k < keys; k++)
+            Assert.Equal(etags[k], (await ProviderHarness.ReadAsync(storage, $"k{k}")).ETag);
+
+        async Task WriteAsync(IEnumerable<int> which, int round)
+        {
+            foreach (var k in which) etags[k] = (await ProviderHarness.WriteAsync(storage, $"k{k}", round, etags[k], blob: new byte[1200])).ETag;
+        }
+    }
+
+    [Fact]
     public async Task A_segment_whose_live_records_take_several_compaction_steps_is_carried_forward_whole()
     {
-        // 3,400 records of 1.2 KB close a 4 MiB segment; rewriting 2,000 of them leaves it about a
-        // third live: more records to scan, and more bytes to copy, than one compaction step takes.
+        // 3,400 records of 1.2 KB close a 4 MiB segment; rewriting 2,000 of them leaves it about 40 %
+        // live: more records to scan, and more bytes to copy, than one compaction step takes.
+        // Rewriting them once more closes the second segment, so the first is no longer the newest
+        // closed one (which compaction leaves alone while part of it is live).
         const int keys = 3400, rewritten = 2000;
         var etags = new string?[keys];
         var values = new int[keys];
@@ -267,6 +297,7 @@ public sealed class FileGrainStorageContractTests : IDisposable
         {
             await WriteAllAsync(storage, Enumerable.Range(0, keys), round: 1);
             await WriteAllAsync(storage, Enumerable.Range(0, rewritten), round: 2);
+            await WriteAllAsync(storage, Enumerable.Range(0, rewritten), round: 3);
             await Eventually.WaitAsync(() => Task.FromResult(storage.Statistics.Compactions > 0), TimeSpan.FromSeconds(30), "the first segment to be compacted");
             Assert.False(File.Exists(Path.Combine(_dir.Path, "state-0000000000000001.log")));
             await AssertContents(storage);

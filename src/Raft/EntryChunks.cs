@@ -1,9 +1,7 @@
-using OrleansKv.Raft;
-
-namespace OrleansKv.Storage.RaftState;
+namespace OrleansKv.Raft;
 
 /// <summary>
-/// A group's in-memory log entries as a deque of fixed-size chunks. A <see cref="List{T}"/> of
+/// In-memory log entries as a deque of fixed-size chunks. A <see cref="List{T}"/> of
 /// 100,000 entries grows by doubling: it copies the log on every growth, holds two arrays during
 /// the copy, keeps its largest capacity after compaction, and lives in the large-object heap.
 /// Here an append never moves what is there, each chunk stays below the large-object threshold,

@@ -1,7 +1,6 @@
 using OrleansKv.Raft;
-using OrleansKv.Storage.RaftState;
 
-namespace OrleansKv.Storage.Tests.RaftState;
+namespace OrleansKv.Raft.Tests;
 
 /// <summary>The chunked deque behind a group's in-memory log behaves like a list that only loses prefixes and suffixes.</summary>
 public sealed class EntryChunksTests
