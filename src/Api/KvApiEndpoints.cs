@@ -85,7 +85,7 @@ public static class KvApiEndpoints
             if (entry is null) return Problems.NotFound(text);
             context.Response.Headers.ETag = ConditionHeaders.ETagOf(entry.Version);
             if (entry.IsStale) context.Response.Headers["X-Kv-Stale"] = "true";
-            return Results.Bytes(entry.Value, "application/octet-stream");
+            return new ValueResult(entry.Value);
         });
     }
 

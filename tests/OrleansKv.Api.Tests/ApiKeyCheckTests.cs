@@ -112,8 +112,6 @@ public sealed class ApiKeyCheckTests
         }
     }
 
-
-
     // Checks the 401 and its problem details; returns them (null for HEAD, which has no body).
     private static async Task<JsonElement?> ExpectUnauthorizedAsync(GatewayServer server, HttpRequestMessage request)
     {
