@@ -105,9 +105,10 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     public void Persist(RaftWrite write, Action onDurable)
     {
         ThrowIfFailed();
-        MemoryRaftLog.ValidateConsecutive(write.Entries);
         if (write.Snapshot is { } snapshot)
         {
+            // Checked before the snapshot changes anything (without one, Append checks them first).
+            MemoryRaftLog.ValidateConsecutive(write.Entries);
             // A leader's snapshot replaces the log: its chunks and a new anchor first, which names
             // the chunk after it as the log's first; the chunks before it are garbage then.
             _log.ApplySnapshot(snapshot);
@@ -246,13 +247,8 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         // snapshot into one batch, and every log write of the silo would wait for its fsync.
         var count = chunks.Chunks.Count;
         var etags = new string?[count];
-        for (var first = 0; first < count; first += SnapshotChunksInFlight)
-        {
-            var writes = new Task<string?>[Math.Min(SnapshotChunksInFlight, count - first)];
-            for (var i = 0; i < writes.Length; i++) writes[i] = OverwriteAsync(RaftStateNames.SnapshotChunk(generation, first + i), chunks.Chunks[first + i]);
-            await Task.WhenAll(writes).ConfigureAwait(false);
-            for (var i = 0; i < writes.Length; i++) etags[first + i] = writes[i].Result;
-        }
+        await InWindows.RunAsync(count, SnapshotChunksInFlight,
+            n => OverwriteAsync(RaftStateNames.SnapshotChunk(generation, n), chunks.Chunks[n]), (n, etag) => etags[n] = etag).ConfigureAwait(false);
         var (previous, previousETags) = (_meta, _snapshotChunkETags);
         var meta = new RaftMeta(metadata, chunks.Length, generation, count, firstChunk, hardState);
         _metaState.State = new RaftStateRecord { Data = RaftStateCodec.Encode(meta) };
@@ -293,12 +289,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
                 }
             // Many at a time: a provider that commits in batches (ours) then clears them with a few
             // fsyncs, where one at a time cost thousands and crowded the disk the log writes need.
-            for (var first = 0; first < garbage.Count; first += ClearsInFlight)
-            {
-                var clears = new Task[Math.Min(ClearsInFlight, garbage.Count - first)];
-                for (var i = 0; i < clears.Length; i++) clears[i] = ClearAsync(garbage[first + i].Name, garbage[first + i].ETag);
-                await Task.WhenAll(clears).ConfigureAwait(false);
-            }
+            await InWindows.RunAsync(garbage.Count, ClearsInFlight, n => ClearAsync(garbage[n].Name, garbage[n].ETag), (_, _) => { }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -59,21 +59,16 @@ internal static class RaftStateReader
     {
         var data = new byte[meta.SnapshotBytes];
         long offset = 0;
-        for (var first = 0; first < meta.SnapshotChunks; first += ChunksReadAhead)
-        {
-            var reads = new Task<GrainState<RaftStateRecord>>[Math.Min(ChunksReadAhead, meta.SnapshotChunks - first)];
-            for (var i = 0; i < reads.Length; i++) reads[i] = ReadStateAsync(storage, grain, RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, first + i));
-            var states = await Task.WhenAll(reads).ConfigureAwait(false);
-            for (var i = 0; i < states.Length; i++)
+        await InWindows.RunAsync(meta.SnapshotChunks, ChunksReadAhead,
+            n => ReadStateAsync(storage, grain, RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, n)), (n, state) =>
             {
-                var name = RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, first + i);
-                if (!states[i].RecordExists) throw new RaftStateCorruptException($"Raft state '{name}' is missing: the snapshot at {meta.Snapshot.Index} has {meta.SnapshotChunks} chunks");
-                var chunk = DataOf(states[i], name);
+                var name = RaftStateNames.SnapshotChunk(meta.SnapshotGeneration, n);
+                if (!state.RecordExists) throw new RaftStateCorruptException($"Raft state '{name}' is missing: the snapshot at {meta.Snapshot.Index} has {meta.SnapshotChunks} chunks");
+                var chunk = DataOf(state, name);
                 if (offset + chunk.Length > data.LongLength) throw new RaftStateCorruptException($"Raft state '{name}' runs past the snapshot's {meta.SnapshotBytes} bytes");
                 chunk.CopyTo(data, offset);
                 offset += chunk.Length;
-            }
-        }
+            }).ConfigureAwait(false);
         if (offset != data.LongLength) throw new RaftStateCorruptException($"the snapshot at {meta.Snapshot.Index} holds {offset} of {meta.SnapshotBytes} bytes");
         return data;
     }
