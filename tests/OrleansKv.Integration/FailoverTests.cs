@@ -44,6 +44,11 @@ public sealed class FailoverTests
             }
             await LoadChecks.WaitForProgressAsync(workers, 50, "load after the last restart");
         }
+        catch (TimeoutException e)
+        {
+            // What the silos said last is what tells a stall apart from a slow machine.
+            throw new TimeoutException($"{e.Message}\n{string.Join('\n', cluster.Silos.Select(s => $"--- {s.Name} (last lines) ---\n{s.RecentLog}"))}", e);
+        }
         finally
         {
             await stop.CancelAsync();
