@@ -8,6 +8,11 @@ public sealed class EventQueue
 {
     private readonly PriorityQueue<Action, (long Time, long Order)> _queue = new();
     private long _order;
+    // The thread that queued the first event: every event must come from it, or the run no longer
+    // replays from its seed (an await resumed on the thread pool, say). A stray one is reported by
+    // the next TryNext, on the simulation's thread, instead of corrupting the queue.
+    private int _thread;
+    private string? _strayEvent;
 
     public long Now { get; private set; }
 
@@ -17,12 +22,21 @@ public sealed class EventQueue
     public void After(long delay, Action action)
     {
         if (delay < 0) throw new ArgumentOutOfRangeException(nameof(delay));
+        ArgumentNullException.ThrowIfNull(action);
+        if (_thread == 0) _thread = Environment.CurrentManagedThreadId;
+        if (_thread != Environment.CurrentManagedThreadId)
+        {
+            _strayEvent ??= Environment.StackTrace;
+            return;
+        }
         _queue.Enqueue(action, (Now + delay, _order++));
     }
 
     /// <summary>Pops the next event no later than <paramref name="until"/>, advancing the clock to it.</summary>
+    /// <exception cref="InvalidOperationException">An event was queued from another thread than the simulation's.</exception>
     public bool TryNext(long until, out Action action)
     {
+        if (_strayEvent is { } stack) throw new InvalidOperationException($"an event was queued from a thread other than the simulation's, so the run is not deterministic:{Environment.NewLine}{stack}");
         if (_queue.TryPeek(out _, out var at) && at.Time <= until)
         {
             action = _queue.Dequeue();

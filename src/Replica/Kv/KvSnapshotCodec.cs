@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Google.Protobuf;
 using OrleansKv.Contracts;
+using OrleansKv.Replica.Storage;
 
 namespace OrleansKv.Replica.Kv;
 
@@ -16,7 +17,7 @@ namespace OrleansKv.Replica.Kv;
 /// u64   FNV-1a 64 of every byte before it
 /// </code>
 /// The checksum catches damage the structure would not (a flipped bit inside a value).
-/// It is measured first and then streamed (a snapshot file needs its length up front).
+/// It is measured first (a store needs its length up front) and then encoded as it is read.
 /// </summary>
 internal static class KvSnapshotCodec
 {
@@ -30,16 +31,14 @@ internal static class KvSnapshotCodec
     /// <summary>The snapshot of <paramref name="state"/> as one array (a state under 2 GiB).</summary>
     public static byte[] Encode(KvState state)
     {
-        var encoding = Prepare(state);
-        if (encoding.Length > Array.MaxLength)
-            throw new InvalidOperationException($"the KV state needs a {encoding.Length}-byte snapshot, over the {Array.MaxLength}-byte limit of one array");
-        var bytes = new byte[encoding.Length];
-        encoding.WriteTo(new MemoryStream(bytes, writable: true));
-        return bytes;
+        return Prepare(state).ReadAll();
     }
 
-    /// <summary>Measures the snapshot of <paramref name="state"/>, which must not change until it is written.</summary>
-    public static KvSnapshotEncoding Prepare(KvState state)
+    /// <summary>
+    /// Measures the snapshot of <paramref name="state"/>, which must not change while the result is
+    /// in use: each stream it opens encodes the state afresh, a key at a time, as it is read.
+    /// </summary>
+    public static SnapshotSource Prepare(KvState state)
     {
         // Sessions' answers in sequence order, gathered once for sizing and writing.
         var sessions = new KvSession[state.Sessions.Count];
@@ -58,10 +57,11 @@ internal static class KvSnapshotCodec
                 size += MinimumAnswerBytes + Encoding.UTF8.GetByteCount(answer.Message);
             }
         }
-        return new KvSnapshotEncoding(size, stream => Write(state, sessions, sequences, size, stream));
+        return new SnapshotSource(size, () => new SteppedReadStream(sink => Write(state, sessions, sequences, size, sink)));
     }
 
-    private static void Write(KvState state, KvSession[] sessions, ulong[][] sequences, long size, Stream stream)
+    // Yields after every key and every session: a step of the stream.
+    private static IEnumerable<bool> Write(KvState state, KvSession[] sessions, ulong[][] sequences, long size, Stream stream)
     {
         var writer = new SnapshotStreamWriter(stream);
         writer.WriteByte(FormatVersion);
@@ -75,6 +75,7 @@ internal static class KvSnapshotCodec
             writer.WriteSized(key);
             writer.WriteSized(stored.Value.Span);
             writer.WriteUInt64(stored.Version);
+            yield return true;
         }
 
         writer.WriteInt32(sessions.Length);
@@ -94,6 +95,7 @@ internal static class KvSnapshotCodec
                 writer.WriteByte(answer.Existed ? (byte)1 : (byte)0);
                 writer.WriteSized(Encoding.UTF8.GetBytes(answer.Message));
             }
+            yield return true;
         }
         writer.WriteChecksumAndFlush();
         if (writer.Position != size)

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using OrleansKv.Contracts;
+using OrleansKv.Replica.Storage;
 
 namespace OrleansKv.Replica.Kv;
 
@@ -137,8 +138,8 @@ public sealed class KvStateMachine
     /// <summary>Data and sessions as of <see cref="AppliedIndex"/>.</summary>
     public byte[] CreateSnapshot() => KvSnapshotCodec.Encode(_state);
 
-    /// <summary>Freezes the state now; the returned function measures it for streaming later, on any thread.</summary>
-    public Func<KvSnapshotEncoding> PrepareSnapshot()
+    /// <summary>Freezes the state now; the returned function measures it, on any thread, for a store to pull its bytes later.</summary>
+    public Func<SnapshotSource> PrepareSnapshot()
     {
         var frozen = _state.Freeze();
         return () => KvSnapshotCodec.Prepare(frozen);

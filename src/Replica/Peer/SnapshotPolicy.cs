@@ -9,7 +9,7 @@ namespace OrleansKv.Replica.Peer;
 /// When a replica snapshots its state machine and compacts its log: every
 /// <see cref="PeerOptions.SnapshotEveryEntries"/> applied entries (give or take a per-replica
 /// stagger) or <see cref="PeerOptions.SnapshotEveryBytes"/> applied bytes (less a stagger), whichever comes first,
-/// one snapshot at a time, encoded off the turns and saved by the storage provider.
+/// one snapshot at a time, encoded off the turns as the storage provider writes it.
 /// </summary>
 internal sealed class SnapshotPolicy
 {
@@ -43,27 +43,22 @@ internal sealed class SnapshotPolicy
     public void Applied(long bytes) => _bytesSinceSnapshot += bytes;
 
     // Compacts the log behind a snapshot of the state machine every SnapshotEveryEntries entries or SnapshotEveryBytes bytes.
-    // The state is frozen on this turn (a shallow copy) and encoded off the turns: encoding the
-    // whole key space would otherwise stall every request of the group while it runs.
+    // The state is frozen on this turn (a shallow copy) and encoded off the turns, a chunk at a time
+    // as the store writes it: encoding the whole key space on a turn would stall every request of
+    // the group, and encoding it ahead of the write would hold a second copy of it in memory.
     public void MaybeSnapshot()
     {
         var applied = _stateMachine.AppliedIndex;
         if (_snapshotInFlight || applied <= _lastSnapshotIndex) return;
         if (applied < _lastSnapshotIndex + SnapshotInterval && _bytesSinceSnapshot < SnapshotBytes) return;
         if (!_node.TryGetTerm(applied, out var term)) return;
-        var membership = _node.MembershipAt(applied);
+        var metadata = new SnapshotMetadata(applied, term, _node.MembershipAt(applied));
         var prepare = _stateMachine.PrepareSnapshot();
-        var store = _store;
         _snapshotInFlight = true;
         _lastSnapshotIndex = applied;
         _bytesSinceSnapshot = 0;
-        // Off the turns: encode straight into the provider (a file, for the file provider); the
-        // turn after only records it.
-        _host.Offload(() =>
-        {
-            var encoding = prepare();
-            return store.StageSnapshot(new SnapshotMetadata(applied, term, membership), encoding.Length, encoding.WriteTo);
-        }, SaveSnapshot);
+        // Measured off the turns; the store then encodes it as it writes it, also off the turns.
+        _host.Offload(prepare, data => SaveSnapshot(metadata, data));
     }
 
     // Replicas of a group apply the same entries at about the same time; an interval that differs
@@ -74,17 +69,17 @@ internal sealed class SnapshotPolicy
     // bounds the log a replica holds in memory.
     private long SnapshotBytes => _options.SnapshotEveryBytes - _options.SnapshotEveryBytes * (long)(_options.ReplicaId % 4) / 8;
 
-    private void SaveSnapshot(Snapshot snapshot)
+    private void SaveSnapshot(SnapshotMetadata metadata, SnapshotSource data)
     {
-        var index = snapshot.Metadata.Index;
+        var index = metadata.Index;
         // Meanwhile the log may have been replaced by a newer snapshot from the leader: then this one is moot.
-        if (index <= _store.SnapshotMetadata.Index || !_node.TryGetTerm(index, out var term) || term != snapshot.Metadata.Term
+        if (index <= _store.SnapshotMetadata.Index || !_node.TryGetTerm(index, out var term) || term != metadata.Term
             || index > _store.LastIndex)
         {
             _snapshotInFlight = false;
             return;
         }
         var compactTo = index > _options.EntriesKeptAfterSnapshot ? index - _options.EntriesKeptAfterSnapshot : 0;
-        _store.SaveSnapshot(snapshot, compactTo, () => _host.Post(() => _snapshotInFlight = false));
+        _store.SaveSnapshot(metadata, data, compactTo, () => _host.Post(() => _snapshotInFlight = false));
     }
 }

@@ -50,29 +50,14 @@ public interface IRaftGroupStore : IRaftLog
     void Persist(RaftWrite write, Action onDurable);
 
     /// <summary>
-    /// Records a snapshot of the local state machine (taken at an applied index, usually the result
-    /// of <see cref="StageSnapshot"/>) and lets the
-    /// store drop entries up to <paramref name="compactTo"/> (at most the snapshot's index) once
-    /// the snapshot is durable.
+    /// Records a snapshot of the local state machine, taken at an applied index, and lets the store
+    /// drop entries up to <paramref name="compactTo"/> (at most the snapshot's index) once the
+    /// snapshot is durable. The store reads <paramref name="data"/> off the grain's turns, as it
+    /// writes it, and need not keep the bytes: <see cref="ReadSnapshotAsync"/> serves them.
+    /// A stream that yields more or fewer bytes than its length is a failed write.
     /// </summary>
-    void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable);
-
-    /// <summary>
-    /// Takes a local snapshot's bytes ahead of <see cref="SaveSnapshot"/>, from any thread and off
-    /// the grain's turns: <paramref name="writeData"/> streams exactly <paramref name="dataLength"/>
-    /// bytes. A provider with snapshot files writes them durably here, so SaveSnapshot only has to
-    /// record the snapshot, and returns it without its bytes (it reads them back from the file);
-    /// this default keeps them in memory. Pass the result to SaveSnapshot. A staged snapshot that
-    /// is never saved is garbage.
-    /// </summary>
-    Snapshot StageSnapshot(SnapshotMetadata metadata, long dataLength, Action<Stream> writeData)
-    {
-        var data = new byte[dataLength];
-        var stream = new MemoryStream(data, writable: true);
-        writeData(stream);
-        if (stream.Position != dataLength) throw new InvalidOperationException($"the snapshot wrote {stream.Position} of {dataLength} bytes");
-        return new Snapshot(metadata, data);
-    }
+    /// <remarks>No default: a store that wraps another must pass the source on, not read it into memory.</remarks>
+    void SaveSnapshot(SnapshotMetadata metadata, SnapshotSource data, ulong compactTo, Action onDurable);
 }
 
 /// <summary>

@@ -48,8 +48,6 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // snapshot, which would pin its bytes. Compared by reference: a later snapshot at the same
     // index is a different write, and not yet durable.
     private SnapshotMetadata? _durableSnapshot;
-    // The local snapshot last staged (encoded into chunks off the turns), until its anchor is durable.
-    private volatile StagedSnapshot? _staged;
     private ulong _nextChunk;
     // The writes log chunks and leaders' snapshots wait for, in order.
     private Task _tail = Task.CompletedTask;
@@ -57,6 +55,8 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // A local snapshot's write waits here only, so it does not hold up the log writes after it.
     private Task _anchorTail = Task.CompletedTask;
     private int _queued;
+    // Followers' snapshot reads waiting for the anchor of a local snapshot, by the index they need.
+    private readonly List<(ulong Index, TaskCompletionSource Anchored)> _anchorWaiters = [];
     private volatile Exception? _failure;
 
     private GrainStateRaftStore(uint groupId, IGrainStorage storage, GrainId grain, MemoryRaftLog log, Action<Exception> onFailure,
@@ -117,7 +117,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
             // once its anchor is durable.
             Interlocked.Increment(ref _queued);
             _tail = _anchorTail = RunAfterAsync(Task.WhenAll(_tail, _anchorTail),
-                () => WriteSnapshotAsync(snapshot.Metadata, SnapshotChunks.Split(snapshot.Data), firstChunk, anchorHardState), onDurable: null);
+                () => WriteSnapshotAsync(snapshot.Metadata, SnapshotSource.FromBytes(snapshot.Data), firstChunk, anchorHardState), onDurable: null);
         }
         _log.Append(write.Entries);
         if (write.HardState is { } hardState) _log.SetHardState(hardState);
@@ -136,25 +136,16 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     }
 
     /// <summary>
-    /// Encodes a local snapshot into its chunks (off the grain's turns) and returns it without its
-    /// bytes: <see cref="SaveSnapshot"/> writes the chunks as they are, and a follower that needs
-    /// the snapshot meanwhile gets them joined (<see cref="ReadSnapshotAsync"/>).
+    /// Records a local snapshot without its bytes and queues its write: the chunks are read from
+    /// <paramref name="data"/> a window at a time as they are written, then the anchor names them.
+    /// A follower that needs the snapshot meanwhile gets it once the anchor is durable (<see cref="ReadSnapshotAsync"/>).
     /// </summary>
-    public Snapshot StageSnapshot(SnapshotMetadata metadata, long dataLength, Action<Stream> writeData)
-    {
-        _staged = new StagedSnapshot(metadata, SnapshotChunks.Encode(dataLength, writeData));
-        return new Snapshot(metadata, []);
-    }
-
-    public void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable)
+    public void SaveSnapshot(SnapshotMetadata metadata, SnapshotSource data, ulong compactTo, Action onDurable)
     {
         ThrowIfFailed();
-        SnapshotRules.Validate(snapshot, compactTo, _log);
-        var staged = _staged;
-        var isStaged = staged is not null && ReferenceEquals(staged.Metadata, snapshot.Metadata);
-        _log.RecordSnapshot(snapshot);
-        // A staged snapshot's bytes live in its chunks only.
-        if (isStaged) _log.ReleaseSnapshotData();
+        SnapshotRules.Validate(metadata, compactTo, _log);
+        _log.RecordSnapshot(new Snapshot(metadata, []));
+        _log.ReleaseSnapshotData();
         _log.Compact(compactTo);
         // Recovery must start at the first chunk holding an entry after the compaction point.
         var firstChunk = _nextChunk;
@@ -166,18 +157,18 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         var hardState = _log.HardState;
         Interlocked.Increment(ref _queued);
         _anchorTail = RunAfterAsync(Task.WhenAll(_tail, _anchorTail),
-            () => WriteSnapshotAsync(snapshot.Metadata, isStaged ? staged!.Chunks : SnapshotChunks.Split(snapshot.Data), firstChunk, hardState), onDurable);
+            () => WriteSnapshotAsync(metadata, data, firstChunk, hardState), onDurable);
     }
 
     /// <summary>
-    /// The bytes of <paramref name="sent"/>, if they were dropped: from the staged chunks of a local
-    /// snapshot not yet anchored, or read back from the chunks of the anchor's snapshot. Either is
-    /// <paramref name="sent"/> or a later one.
+    /// The bytes of <paramref name="sent"/>, if they were dropped, read back from the chunks of the
+    /// anchor's snapshot, which is <paramref name="sent"/> or a later one. A local snapshot whose
+    /// anchor is still on its way is read once the anchor is durable.
     /// </summary>
     public async Task<Snapshot> ReadSnapshotAsync(Snapshot sent)
     {
         if (sent.Data.Length > 0 || sent.IsEmpty) return sent;
-        if (_staged is { } staged && staged.Metadata.Index >= sent.Metadata.Index) return new Snapshot(staged.Metadata, staged.Chunks.Join());
+        if (WaitForAnchor(sent.Metadata.Index) is { } anchored) await anchored.ConfigureAwait(false);
         while (true)
         {
             var meta = _meta;
@@ -190,6 +181,40 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
                 // A later snapshot's anchor replaced this one meanwhile and its chunks were cleared: read that one.
             }
         }
+    }
+
+    // A task that completes once an anchor naming a snapshot at or after index is durable; null if
+    // one is already. Each caller gets a task of its own: a shared task resumes its second awaiter
+    // on the thread pool, and the simulation, which runs every replica on one thread, must not see that.
+    private Task? WaitForAnchor(ulong index)
+    {
+        lock (_anchorWaiters)
+        {
+            if (_meta.Snapshot.Index >= index) return null;
+            ThrowIfFailed();
+            var anchored = new TaskCompletionSource();
+            _anchorWaiters.Add((index, anchored));
+            return anchored.Task;
+        }
+    }
+
+    // After a new anchor (null) or a failure: completes the waits it ends.
+    private void EndAnchorWaits(Exception? failure)
+    {
+        List<TaskCompletionSource> ended = [];
+        lock (_anchorWaiters)
+        {
+            var index = _meta.Snapshot.Index;
+            for (var i = _anchorWaiters.Count - 1; i >= 0; i--)
+            {
+                if (failure is null && _anchorWaiters[i].Index > index) continue;
+                ended.Add(_anchorWaiters[i].Anchored);
+                _anchorWaiters.RemoveAt(i);
+            }
+        }
+        foreach (var anchored in ended)
+            if (failure is null) anchored.SetResult();
+            else anchored.SetException(failure);
     }
 
     // Drops the snapshot's bytes once its anchor is durable: the state machine holds the same
@@ -220,6 +245,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         {
             _failure = e;
             _onFailure(e);
+            EndAnchorWaits(e);
             throw;
         }
         finally
@@ -239,27 +265,39 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
 
     // The hard state comes from the grain's turn that queued the write: the log's own is the
     // grain's to change meanwhile.
-    private async Task WriteSnapshotAsync(SnapshotMetadata metadata, SnapshotChunks chunks, ulong firstChunk, HardState hardState)
+    private async Task WriteSnapshotAsync(SnapshotMetadata metadata, SnapshotSource data, ulong firstChunk, HardState hardState)
     {
         var generation = _meta.SnapshotGeneration + 1;
         // A few at a time: the chunks are independent states (garbage until the anchor names them),
         // but a provider that commits writes in batches (ours) would otherwise put the whole
         // snapshot into one batch, and every log write of the silo would wait for its fsync.
-        var count = chunks.Chunks.Count;
+        // Each chunk is read from the source as its write starts, so only a window of them is in memory.
+        var count = (int)((data.Length + RaftStateNames.SnapshotChunkBytes - 1) / RaftStateNames.SnapshotChunkBytes);
         var etags = new string?[count];
-        await InWindows.RunAsync(count, SnapshotChunksInFlight,
-            n => OverwriteAsync(RaftStateNames.SnapshotChunk(generation, n), chunks.Chunks[n]), (n, etag) => etags[n] = etag).ConfigureAwait(false);
+        using (var stream = data.Open())
+        {
+            await InWindows.RunAsync(count, SnapshotChunksInFlight,
+                n => OverwriteAsync(RaftStateNames.SnapshotChunk(generation, n), ReadChunk(data, stream, n)), (n, etag) => etags[n] = etag).ConfigureAwait(false);
+            data.EnsureEnded(stream);
+        }
         var (previous, previousETags) = (_meta, _snapshotChunkETags);
-        var meta = new RaftMeta(metadata, chunks.Length, generation, count, firstChunk, hardState);
+        var meta = new RaftMeta(metadata, data.Length, generation, count, firstChunk, hardState);
         _metaState.State = new RaftStateRecord { Data = RaftStateCodec.Encode(meta) };
         await _storage.WriteStateAsync(RaftStateNames.Meta, _grain, _metaState).ConfigureAwait(false);
         _meta = meta;
         _snapshotChunkETags = etags;
+        EndAnchorWaits(failure: null);
         Volatile.Write(ref _durableSnapshot, metadata);
-        // Anchored: a follower's copy is read back from the chunks now, not from memory.
-        if (_staged is { } staged && ReferenceEquals(staged.Metadata, metadata)) _staged = null;
         // Garbage collection, off the write path: a failure or crash here only leaves garbage.
         _ = ClearReplacedAsync(previous, previousETags, meta);
+    }
+
+    // Chunk n of a snapshot's bytes: the next ones of the stream (chunks are read in order).
+    private static byte[] ReadChunk(SnapshotSource data, Stream stream, int n)
+    {
+        var chunk = new byte[Math.Min(RaftStateNames.SnapshotChunkBytes, data.Length - (long)n * RaftStateNames.SnapshotChunkBytes)];
+        data.ReadExactly(stream, chunk);
+        return chunk;
     }
 
     // A generation's chunks may exist already: an attempt that crashed before its anchor was written.
@@ -322,9 +360,6 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         await _storage.ClearStateAsync(name, _grain, state).ConfigureAwait(false);
         return true;
     }
-
-    /// <summary>A local snapshot encoded into its chunks, waiting for SaveSnapshot to write them.</summary>
-    private sealed record StagedSnapshot(SnapshotMetadata Metadata, SnapshotChunks Chunks);
 
     private void ThrowIfFailed()
     {

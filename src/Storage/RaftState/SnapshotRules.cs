@@ -5,14 +5,14 @@ namespace OrleansKv.Storage.RaftState;
 /// <summary>The argument checks of SaveSnapshot, made before anything changes.</summary>
 internal static class SnapshotRules
 {
-    public static void Validate(Snapshot snapshot, ulong compactTo, MemoryRaftLog log)
+    public static void Validate(SnapshotMetadata snapshot, ulong compactTo, MemoryRaftLog log)
     {
-        if (snapshot.IsEmpty) throw new ArgumentException("cannot save an empty snapshot", nameof(snapshot));
-        if (compactTo > snapshot.Metadata.Index)
-            throw new ArgumentOutOfRangeException(nameof(compactTo), $"compactTo {compactTo} is beyond the snapshot index {snapshot.Metadata.Index}");
+        if (snapshot.Index == 0) throw new ArgumentException("cannot save an empty snapshot", nameof(snapshot));
+        if (compactTo > snapshot.Index)
+            throw new ArgumentOutOfRangeException(nameof(compactTo), $"compactTo {compactTo} is beyond the snapshot index {snapshot.Index}");
         if (compactTo > log.LastIndex)
             throw new ArgumentOutOfRangeException(nameof(compactTo), $"compactTo {compactTo} is beyond the last index {log.LastIndex}");
-        if (!log.Snapshot.IsEmpty && snapshot.Metadata.Index < log.Snapshot.Metadata.Index)
-            throw new InvalidOperationException($"snapshot at {snapshot.Metadata.Index} is older than the one held at {log.Snapshot.Metadata.Index}");
+        if (!log.Snapshot.IsEmpty && snapshot.Index < log.Snapshot.Metadata.Index)
+            throw new InvalidOperationException($"snapshot at {snapshot.Index} is older than the one held at {log.Snapshot.Metadata.Index}");
     }
 }

@@ -39,9 +39,9 @@ internal sealed class TestGroupStore(uint group) : IRaftGroupStore
 
     public int NonSyncedWrites { get; private set; }
 
-    public void SaveSnapshot(Snapshot snapshot, ulong compactTo, Action onDurable)
+    public void SaveSnapshot(SnapshotMetadata metadata, SnapshotSource data, ulong compactTo, Action onDurable)
     {
-        _log.CreateSnapshot(snapshot.Metadata.Index, snapshot.Metadata.Membership, snapshot.Data);
+        _log.CreateSnapshot(metadata.Index, metadata.Membership, data.ReadAll());
         _log.Compact(compactTo);
         _pendingFsyncs.Enqueue(onDurable);
     }

@@ -67,13 +67,10 @@ internal sealed class SimGrainStateStore
             inner.Persist(write, onDurable);
         }
 
-        public OrleansKv.Raft.Snapshot StageSnapshot(OrleansKv.Raft.SnapshotMetadata metadata, long dataLength, Action<Stream> writeData) =>
-            inner.StageSnapshot(metadata, dataLength, writeData);
-
-        public void SaveSnapshot(OrleansKv.Raft.Snapshot snapshot, ulong compactTo, Action onDurable)
+        public void SaveSnapshot(OrleansKv.Raft.SnapshotMetadata metadata, SnapshotSource data, ulong compactTo, Action onDurable)
         {
             Stats.SnapshotsTaken++;
-            inner.SaveSnapshot(snapshot, compactTo, onDurable);
+            inner.SaveSnapshot(metadata, data, compactTo, onDurable);
         }
     }
 }

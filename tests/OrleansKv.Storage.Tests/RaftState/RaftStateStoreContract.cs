@@ -20,8 +20,8 @@ public abstract class RaftStateStoreContract
     private readonly GrainId _grain = GrainId.Create("raftpeer-test", $"{Guid.NewGuid():N}-{Interlocked.Increment(ref _nextGrain)}");
     private readonly List<Exception> _failures = [];
 
-    private Task<GrainStateRaftStore> OpenAsync(GrainId? grain = null) =>
-        GrainStateRaftStore.OpenAsync(1, Storage, grain ?? _grain, e => { lock (_failures) _failures.Add(e); });
+    private Task<GrainStateRaftStore> OpenAsync(GrainId? grain = null, IGrainStorage? through = null) =>
+        GrainStateRaftStore.OpenAsync(1, through ?? Storage, grain ?? _grain, e => { lock (_failures) _failures.Add(e); });
 
     private static Entry E(ulong index, ulong term, string data = "") =>
         new(index, term, EntryType.Normal, System.Text.Encoding.UTF8.GetBytes(data.Length > 0 ? data : $"entry-{index}-term-{term}"));
@@ -40,7 +40,7 @@ public abstract class RaftStateStoreContract
     private static async Task SaveSnapshotAsync(IRaftGroupStore store, Snapshot snapshot, ulong compactTo)
     {
         var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        store.SaveSnapshot(snapshot, compactTo, durable.SetResult);
+        store.SaveSnapshot(snapshot.Metadata, SnapshotSource.FromBytes(snapshot.Data), compactTo, durable.SetResult);
         await durable.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -177,14 +177,13 @@ public abstract class RaftStateStoreContract
     }
 
     [Fact]
-    public async Task A_durable_snapshots_bytes_leave_memory_and_are_read_back_whole_for_a_follower()
+    public async Task A_leaders_snapshot_leaves_memory_once_durable_and_is_read_back_whole_for_a_follower()
     {
         var store = await OpenAsync();
-        await PersistAsync(store, new RaftWrite(new HardState(1, 1, 4), null, Range(1, 4, 1)));
         var data = new byte[RaftStateNames.SnapshotChunkBytes + 4321];
         new Random(11).NextBytes(data);
         var snapshot = new Snapshot(new SnapshotMetadata(4, 1, new Membership([1, 2, 3], [])), data);
-        await SaveSnapshotAsync(store, snapshot, compactTo: 4);
+        await PersistAsync(store, new RaftWrite(new HardState(1, 0, 4), snapshot, []));
         // Until a later turn of the replica, the bytes are still held and handed out as they are.
         Assert.Same(snapshot, await store.ReadSnapshotAsync(store.Snapshot));
 
@@ -198,35 +197,53 @@ public abstract class RaftStateStoreContract
     }
 
     [Fact]
-    public async Task A_snapshot_staged_off_the_turn_is_saved_from_its_chunks_and_served_to_a_follower_before_and_after_its_anchor()
+    public async Task A_local_snapshot_is_pulled_from_its_source_as_its_chunks_are_written_and_never_held_whole()
     {
-        var store = await OpenAsync();
+        var writes = new SnapshotChunkWriteCounter(Storage);
+        var store = await OpenAsync(through: writes);
         await PersistAsync(store, new RaftWrite(new HardState(1, 1, 6), null, Range(1, 6, 1)));
-        var data = new byte[RaftStateNames.SnapshotChunkBytes * 3 + 17];
+        var data = new byte[RaftStateNames.SnapshotChunkBytes * 12 + 17];
         new Random(5).NextBytes(data);
         var metadata = new SnapshotMetadata(6, 1, new Membership([1, 2, 3], []));
-        // Written in pieces that do not line up with the chunks, as an encoder writes.
-        var staged = store.StageSnapshot(metadata, data.Length, stream => { foreach (var part in data.Chunk(1000)) stream.Write(part); });
-        Assert.Empty(staged.Data);
-        Assert.Equal(data, (await store.ReadSnapshotAsync(staged)).Data);
-
-        await SaveSnapshotAsync(store, staged, compactTo: 6);
+        ProbedStream? probe = null;
+        var source = new SnapshotSource(data.Length, () => probe = new ProbedStream(data, writes));
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.SaveSnapshot(metadata, source, compactTo: 6, durable.SetResult);
         Assert.False(store.SnapshotInMemory);
-        Assert.Equal(metadata, store.Snapshot.Metadata);
-        Assert.Equal(data, (await store.ReadSnapshotAsync(store.Snapshot)).Data);
-        Assert.True(await ExistsAsync(RaftStateNames.SnapshotChunk(1, 3)));
+        Assert.Empty(store.Snapshot.Data);
+        // A follower that needs it before its anchor is durable gets it once it is.
+        var early = await store.ReadSnapshotAsync(store.Snapshot).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(metadata, early.Metadata);
+        Assert.Equal(data, early.Data);
+        await durable.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The last chunk's bytes were read only once the chunks before its window were written.
+        Assert.Equal(13, writes.Count);
+        Assert.True(probe!.WrittenWhenLastChunkRead >= 12 - 4, $"the last chunk was read after only {probe.WrittenWhenLastChunkRead} of 13 chunk writes");
         var reopened = await OpenAsync();
         Assert.Equal(metadata, reopened.Snapshot.Metadata);
         Assert.Equal(data, reopened.Snapshot.Data);
     }
 
     [Fact]
-    public async Task A_staged_snapshot_that_writes_the_wrong_number_of_bytes_is_refused()
+    public async Task A_local_snapshot_whose_source_yields_the_wrong_number_of_bytes_stops_the_store_and_is_never_anchored()
     {
-        var store = await OpenAsync();
-        var metadata = new SnapshotMetadata(1, 1, new Membership([1], []));
-        Assert.Throws<InvalidOperationException>(() => store.StageSnapshot(metadata, 10, stream => stream.Write(new byte[9])));
-        Assert.Throws<InvalidOperationException>(() => store.StageSnapshot(metadata, 10, stream => stream.Write(new byte[11])));
+        foreach (var (yielded, error) in new[] { (9, "ended before its 10 bytes"), (11, "more than its 10 bytes") })
+        {
+            var grain = GrainId.Create("raftpeer-test", $"{Guid.NewGuid():N}");
+            var store = await OpenAsync(grain);
+            await PersistAsync(store, new RaftWrite(new HardState(1, 1, 3), null, Range(1, 3, 1)));
+            lock (_failures) _failures.Clear();
+            var source = new SnapshotSource(10, () => new MemoryStream(new byte[yielded]));
+            store.SaveSnapshot(new SnapshotMetadata(3, 1, new Membership([1], [])), source, compactTo: 3, () => Assert.Fail("the snapshot was reported durable"));
+            var failure = await Eventually.WaitAsync(() => { lock (_failures) return Task.FromResult(_failures.FirstOrDefault()); }, TimeSpan.FromSeconds(30), "the store to fail");
+            Assert.Contains(error, failure.Message);
+            Assert.Throws<InvalidOperationException>(() => store.Persist(new RaftWrite(null, null, Range(4, 4, 1)), () => { }));
+
+            var reopened = await OpenAsync(grain);
+            Assert.True(reopened.Snapshot.IsEmpty);
+            AssertSameEntries(Range(1, 3, 1), All(reopened));
+        }
     }
 
     [Fact]
@@ -289,8 +306,8 @@ public abstract class RaftStateStoreContract
         var store = await OpenAsync();
         await PersistAsync(store, new RaftWrite(new HardState(1, 1, 4), null, Range(1, 4, 1)));
         var membership = new Membership([1], []);
-        Assert.Throws<ArgumentOutOfRangeException>(() => store.SaveSnapshot(new Snapshot(new SnapshotMetadata(3, 1, membership), [3]), 4, () => { }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => store.SaveSnapshot(new Snapshot(new SnapshotMetadata(6, 1, membership), [6]), 6, () => { }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.SaveSnapshot(new SnapshotMetadata(3, 1, membership), SnapshotSource.FromBytes([3]), 4, () => { }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.SaveSnapshot(new SnapshotMetadata(6, 1, membership), SnapshotSource.FromBytes([6]), 6, () => { }));
         Assert.True(store.Snapshot.IsEmpty);
         Assert.Equal(1UL, store.FirstIndex);
         Assert.True((await OpenAsync()).Snapshot.IsEmpty);
@@ -446,5 +463,37 @@ public abstract class RaftStateStoreContract
     {
         foreach (var name in names)
             await Eventually.WaitAsync(async () => !await ExistsAsync(name), TimeSpan.FromSeconds(30), $"{name} to be cleared");
+    }
+
+    /// <summary>Counts the snapshot chunk writes the provider has completed.</summary>
+    private sealed class SnapshotChunkWriteCounter(IGrainStorage inner) : IGrainStorage
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+        public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+            if (stateName.StartsWith("raft-snap-", StringComparison.Ordinal)) Interlocked.Increment(ref _count);
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+
+    /// <summary>A snapshot's bytes, handed out at most 1000 at a time, noting how many chunks were written when the last chunk's bytes were first read.</summary>
+    private sealed class ProbedStream(byte[] data, SnapshotChunkWriteCounter writes) : MemoryStream(data, writable: false)
+    {
+        public int WrittenWhenLastChunkRead { get; private set; } = -1;
+
+        // A MemoryStream subclass's span reads come through here too.
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (WrittenWhenLastChunkRead < 0 && Position + count > Length - Length % RaftStateNames.SnapshotChunkBytes)
+                WrittenWhenLastChunkRead = writes.Count;
+            return base.Read(buffer, offset, Math.Min(count, 1000));
+        }
     }
 }
