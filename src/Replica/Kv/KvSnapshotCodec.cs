@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Google.Protobuf;
 using OrleansKv.Contracts;
 using OrleansKv.Replica.Storage;
 
@@ -73,7 +72,7 @@ internal static class KvSnapshotCodec
         foreach (var (key, stored) in state.Data)
         {
             writer.WriteSized(key);
-            writer.WriteSized(stored.Value.Span);
+            writer.WriteSized(stored.Value);
             writer.WriteUInt64(stored.Version);
             yield return true;
         }
@@ -124,7 +123,7 @@ internal static class KvSnapshotCodec
         for (var i = 0; i < keyCount; i++)
         {
             var key = reader.ReadSized().ToArray();
-            var value = ByteString.CopyFrom(reader.ReadSized());
+            var value = reader.ReadSized().ToArray();
             var version = reader.ReadUInt64();
             if (key.Length == 0 || version == 0 || version > state.AppliedIndex)
                 throw new InvalidDataException("KV snapshot: a key is empty or has an impossible version");

@@ -24,7 +24,7 @@ internal static class KvStateDigest
         {
             var stored = state.Data[key];
             hash.AddSized(key);
-            hash.AddSized(stored.Value.Span);
+            hash.AddSized(stored.Value);
             hash.Add(stored.Version);
         }
 

@@ -131,7 +131,7 @@ public sealed class KvStateMachine
         if (Validate(request) is { } invalid) return invalid;
         if (request.Operation != KvOperation.Get) return KvResponses.BadRequest("only a get can be served by a read");
         return _state.DataBySpan.TryGetValue(request.Key.Span, out var stored)
-            ? new KvResponse { Status = KvStatus.Ok, Value = stored.Value, Version = stored.Version }
+            ? new KvResponse { Status = KvStatus.Ok, Value = stored.AsByteString(), Version = stored.Version }
             : new KvResponse { Status = KvStatus.NotFound };
     }
 
@@ -203,13 +203,13 @@ public sealed class KvStateMachine
         switch (request.Operation)
         {
             case KvOperation.Put:
-                data[key] = new StoredValue(request.Value, index);
+                data[key] = new StoredValue(StoredValue.BytesOf(request.Value), index);
                 return KvResponses.Written(index);
 
             case KvOperation.Append:
-                if (!exists || current.Value.IsEmpty)
+                if (!exists || current.Value.Length == 0)
                 {
-                    data[key] = new StoredValue(request.Value, index);
+                    data[key] = new StoredValue(StoredValue.BytesOf(request.Value), index);
                     return KvResponses.Written(index);
                 }
                 var length = (long)current.Value.Length + request.Value.Length;
@@ -223,10 +223,9 @@ public sealed class KvStateMachine
                     };
                 }
                 var combined = new byte[length];
-                current.Value.Span.CopyTo(combined);
+                current.Value.CopyTo(combined, 0);
                 request.Value.Span.CopyTo(combined.AsSpan(current.Value.Length));
-                // The array is never touched again, so wrapping it without a copy keeps the ByteString immutable.
-                data[key] = new StoredValue(UnsafeByteOperations.UnsafeWrap(combined), index);
+                data[key] = new StoredValue(combined, index);
                 return KvResponses.Written(index);
 
             case KvOperation.Delete:
@@ -249,7 +248,7 @@ public sealed class KvStateMachine
         ConditionKind.MustExist when !exists => "the key does not exist",
         ConditionKind.MustNotExist when exists => "the key already exists",
         ConditionKind.ValueEquals when !exists => "the key does not exist",
-        ConditionKind.ValueEquals when !current.Value.Span.SequenceEqual(condition.ExpectedValue.Span) =>
+        ConditionKind.ValueEquals when !current.Value.AsSpan().SequenceEqual(condition.ExpectedValue.Span) =>
             "the key's value is not the expected value",
         _ => null,
     };
