@@ -55,8 +55,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     // A local snapshot's write waits here only, so it does not hold up the log writes after it.
     private Task _anchorTail = Task.CompletedTask;
     private int _queued;
-    // Followers' snapshot reads waiting for the anchor of a local snapshot, by the index they need.
-    private readonly List<(ulong Index, TaskCompletionSource Anchored)> _anchorWaiters = [];
+    private readonly AnchorWaits _anchorWaits;
     private volatile Exception? _failure;
 
     private GrainStateRaftStore(uint groupId, IGrainStorage storage, GrainId grain, MemoryRaftLog log, Action<Exception> onFailure,
@@ -70,6 +69,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         _metaState = metaState;
         _meta = meta;
         _nextChunk = nextChunk;
+        _anchorWaits = new AnchorWaits(meta.Snapshot.Index);
         if (!log.Snapshot.IsEmpty) _durableSnapshot = log.Snapshot.Metadata;
     }
 
@@ -168,7 +168,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
     public async Task<Snapshot> ReadSnapshotAsync(Snapshot sent)
     {
         if (sent.Data.Length > 0 || sent.IsEmpty) return sent;
-        if (WaitForAnchor(sent.Metadata.Index) is { } anchored) await anchored.ConfigureAwait(false);
+        if (_anchorWaits.WaitFor(sent.Metadata.Index) is { } anchored) await anchored.ConfigureAwait(false);
         while (true)
         {
             var meta = _meta;
@@ -181,40 +181,6 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
                 // A later snapshot's anchor replaced this one meanwhile and its chunks were cleared: read that one.
             }
         }
-    }
-
-    // A task that completes once an anchor naming a snapshot at or after index is durable; null if
-    // one is already. Each caller gets a task of its own: a shared task resumes its second awaiter
-    // on the thread pool, and the simulation, which runs every replica on one thread, must not see that.
-    private Task? WaitForAnchor(ulong index)
-    {
-        lock (_anchorWaiters)
-        {
-            if (_meta.Snapshot.Index >= index) return null;
-            ThrowIfFailed();
-            var anchored = new TaskCompletionSource();
-            _anchorWaiters.Add((index, anchored));
-            return anchored.Task;
-        }
-    }
-
-    // After a new anchor (null) or a failure: completes the waits it ends.
-    private void EndAnchorWaits(Exception? failure)
-    {
-        List<TaskCompletionSource> ended = [];
-        lock (_anchorWaiters)
-        {
-            var index = _meta.Snapshot.Index;
-            for (var i = _anchorWaiters.Count - 1; i >= 0; i--)
-            {
-                if (failure is null && _anchorWaiters[i].Index > index) continue;
-                ended.Add(_anchorWaiters[i].Anchored);
-                _anchorWaiters.RemoveAt(i);
-            }
-        }
-        foreach (var anchored in ended)
-            if (failure is null) anchored.SetResult();
-            else anchored.SetException(failure);
     }
 
     // Drops the snapshot's bytes once its anchor is durable: the state machine holds the same
@@ -245,7 +211,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         {
             _failure = e;
             _onFailure(e);
-            EndAnchorWaits(e);
+            _anchorWaits.Failed(e);
             throw;
         }
         finally
@@ -286,7 +252,7 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         await _storage.WriteStateAsync(RaftStateNames.Meta, _grain, _metaState).ConfigureAwait(false);
         _meta = meta;
         _snapshotChunkETags = etags;
-        EndAnchorWaits(failure: null);
+        _anchorWaits.Anchored(metadata.Index);
         Volatile.Write(ref _durableSnapshot, metadata);
         // Garbage collection, off the write path: a failure or crash here only leaves garbage.
         _ = ClearReplacedAsync(previous, previousETags, meta);
