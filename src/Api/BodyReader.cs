@@ -7,7 +7,7 @@ internal static class BodyReader
 {
     public enum Outcome { Ok, TooLarge, Truncated }
 
-    public static async Task<(Outcome Outcome, byte[] Body)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<(Outcome Outcome, byte[] Body)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } declared)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -52,12 +53,23 @@ public static class KvApiEndpoints
             throw new InvalidOperationException("an API key needs MapKvApi on the application itself (WebApplication), not on a route group");
         }
 
+        // The handlers take the client and options from the root provider, resolved once, rather than as
+        // parameters: a service parameter makes ASP.NET Core open a DI scope for every request. (A handler
+        // of HttpContext alone is cast to Delegate, so that its IResult is written, not discarded.)
+        var options = app.ServiceProvider.GetRequiredService<KvApiOptions>();
+        var services = app.ServiceProvider;
+        var clients = new Lazy<IKvClient>(() => services.GetRequiredService<IKvClient>());
         const string route = "/v1/kv/{**key}";
-        app.MapGet(route, GetAsync).WithName("GetKey").WithSummary("Read a key's value; ETag is its version. ?consistency=stale reads any replica.");
-        app.MapMethods(route, [HttpMethods.Head], GetAsync).WithName("HeadKey").WithSummary("As GET, without the body: the status, the ETag and the value's length.");
-        app.MapPut(route, PutAsync).WithName("PutKey").WithSummary("Write a key's value (raw body). Conditions: If-Match, If-None-Match: *, X-Kv-If-Value.");
-        app.MapPost(route, PostAsync).WithName("AppendKey").WithSummary("?op=append: append the body to the key's value, with the same conditions as PUT.");
-        app.MapDelete(route, DeleteAsync).WithName("DeleteKey").WithSummary("Delete a key: 204 if it existed, 404 if not.");
+        app.MapGet(route, (HttpContext context, string? consistency) => GetAsync(context, clients.Value, options, consistency))
+            .WithName("GetKey").WithSummary("Read a key's value; ETag is its version. ?consistency=stale reads any replica.");
+        app.MapMethods(route, [HttpMethods.Head], (HttpContext context, string? consistency) => GetAsync(context, clients.Value, options, consistency))
+            .WithName("HeadKey").WithSummary("As GET, without the body: the status, the ETag and the value's length.");
+        app.MapPut(route, (Delegate)((HttpContext context) => PutAsync(context, clients.Value, options)))
+            .WithName("PutKey").WithSummary("Write a key's value (raw body). Conditions: If-Match, If-None-Match: *, X-Kv-If-Value.");
+        app.MapPost(route, (HttpContext context, string? op) => PostAsync(context, clients.Value, options, op))
+            .WithName("AppendKey").WithSummary("?op=append: append the body to the key's value, with the same conditions as PUT.");
+        app.MapDelete(route, (Delegate)((HttpContext context) => DeleteAsync(context, clients.Value, options)))
+            .WithName("DeleteKey").WithSummary("Delete a key: 204 if it existed, 404 if not.");
         app.Map(route, (HttpContext context) => Problems.Create(StatusCodes.Status405MethodNotAllowed, "method_not_allowed",
                 $"{context.Request.Method} is not supported on /v1/kv/{{key}}; use GET, HEAD, PUT, POST ?op=append or DELETE"))
             .WithOrder(1).ExcludeFromDescription();
@@ -79,14 +91,15 @@ public static class KvApiEndpoints
             case "stale": mode = ReadConsistency.Stale; break;
             default: return Problems.Malformed($"consistency must be linearizable or stale, not '{consistency}'");
         }
-        return await CallAsync(async () =>
+        try
         {
             var entry = await client.GetAsync(key, mode, context.RequestAborted);
             if (entry is null) return Problems.NotFound(text);
             context.Response.Headers.ETag = ConditionHeaders.ETagOf(entry.Version);
             if (entry.IsStale) context.Response.Headers["X-Kv-Stale"] = "true";
             return new ValueResult(entry.Value);
-        });
+        }
+        catch (KvException e) { return ErrorResult(e); }
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, IKvClient client, KvApiOptions options)
@@ -95,14 +108,15 @@ public static class KvApiEndpoints
         if (!ConditionHeaders.TryParse(context.Request, out var condition, out var error)) return Problems.Malformed(error);
         var (outcome, body) = await BodyReader.ReadAsync(context.Request, options.MaxValueBytes, context.RequestAborted);
         if (BodyProblem(outcome, options) is { } bodyProblem) return bodyProblem;
-        return await CallAsync(async () =>
+        try
         {
             var version = await client.PutAsync(key, body, condition, context.RequestAborted);
             context.Response.Headers.ETag = ConditionHeaders.ETagOf(version);
             return condition.Kind == WriteConditionKind.MustNotExist
                 ? new VersionResult(version, StatusCodes.Status201Created)
                 : new VersionResult(version);
-        });
+        }
+        catch (KvException e) { return ErrorResult(e); }
     }
 
     private static async Task<IResult> PostAsync(HttpContext context, IKvClient client, KvApiOptions options, string? op)
@@ -112,20 +126,24 @@ public static class KvApiEndpoints
         if (!ConditionHeaders.TryParse(context.Request, out var condition, out var error)) return Problems.Malformed(error);
         var (outcome, body) = await BodyReader.ReadAsync(context.Request, options.MaxValueBytes, context.RequestAborted);
         if (BodyProblem(outcome, options) is { } bodyProblem) return bodyProblem;
-        return await CallAsync(async () =>
+        try
         {
             var version = await client.AppendAsync(key, body, condition, context.RequestAborted);
             context.Response.Headers.ETag = ConditionHeaders.ETagOf(version);
             return new VersionResult(version);
-        });
+        }
+        catch (KvException e) { return ErrorResult(e); }
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, IKvClient client, KvApiOptions options)
     {
         if (!TryKey(context, options, out var key, out var text, out var problem)) return problem;
         if (!ConditionHeaders.TryParse(context.Request, out var condition, out var error)) return Problems.Malformed(error);
-        return await CallAsync(async () =>
-            await client.DeleteAsync(key, condition, context.RequestAborted) ? Results.NoContent() : Problems.NotFound(text));
+        try
+        {
+            return await client.DeleteAsync(key, condition, context.RequestAborted) ? Results.NoContent() : Problems.NotFound(text);
+        }
+        catch (KvException e) { return ErrorResult(e); }
     }
 
     private static async Task<IResult> ClusterAsync(IKvClient client, CancellationToken cancellationToken)
@@ -166,28 +184,24 @@ public static class KvApiEndpoints
         _ => null,
     };
 
-    // Maps the client library's typed errors to HTTP answers.
-    private static async Task<IResult> CallAsync(Func<Task<IResult>> call)
+    // Maps the client library's typed errors to HTTP answers (one not known here goes on to the last-resort handler).
+    private static IResult ErrorResult(KvException error)
     {
-        try
+        switch (error)
         {
-            return await call();
-        }
-        catch (ConditionFailedException e)
-        {
-            return new WithHeaders(Problems.Create(StatusCodes.Status412PreconditionFailed, "condition_failed", e.Message,
-                new() { ["currentVersion"] = e.CurrentVersion }), e.CurrentVersion == 0 ? null : ConditionHeaders.ETagOf(e.CurrentVersion), null);
-        }
-        catch (KeyTooLargeException e) { return Problems.Create(StatusCodes.Status413PayloadTooLarge, "key_too_large", e.Message); }
-        catch (ValueTooLargeException e) { return Problems.Create(StatusCodes.Status413PayloadTooLarge, "value_too_large", e.Message); }
-        catch (BadRequestException e) { return Problems.Malformed(e.Message); }
-        catch (UnavailableException e)
-        {
-            return new WithHeaders(Problems.Create(StatusCodes.Status503ServiceUnavailable, "unavailable", e.Message), null, "1");
-        }
-        catch (KvTimeoutException e)
-        {
-            return Problems.Create(StatusCodes.Status504GatewayTimeout, "timeout", e.Message + " The outcome is unknown: read the key before retrying a non-idempotent write.");
+            case ConditionFailedException e:
+                return new WithHeaders(Problems.Create(StatusCodes.Status412PreconditionFailed, "condition_failed", e.Message,
+                    new() { ["currentVersion"] = e.CurrentVersion }), e.CurrentVersion == 0 ? null : ConditionHeaders.ETagOf(e.CurrentVersion), null);
+            case KeyTooLargeException e: return Problems.Create(StatusCodes.Status413PayloadTooLarge, "key_too_large", e.Message);
+            case ValueTooLargeException e: return Problems.Create(StatusCodes.Status413PayloadTooLarge, "value_too_large", e.Message);
+            case BadRequestException e: return Problems.Malformed(e.Message);
+            case UnavailableException e:
+                return new WithHeaders(Problems.Create(StatusCodes.Status503ServiceUnavailable, "unavailable", e.Message), null, "1");
+            case KvTimeoutException e:
+                return Problems.Create(StatusCodes.Status504GatewayTimeout, "timeout", e.Message + " The outcome is unknown: read the key before retrying a non-idempotent write.");
+            default:
+                ExceptionDispatchInfo.Throw(error);
+                return null!;
         }
     }
 

@@ -13,6 +13,8 @@ namespace OrleansKv.Client;
 /// <remarks>
 /// Each request keeps its own answer, and a failed call (the replica's silo is down, Orleans's
 /// timeout) fails every request in it, which the caller's retry loop handles as it would for one.
+/// The wait for an answer is bounded once per call, by the shortest timeout among its requests
+/// (one timer per call, not one per request); a request that times out early is only retried.
 /// </remarks>
 internal sealed class ReplicaCallQueue(IRaftPeerGrain replica) : IThreadPoolWorkItem
 {
@@ -20,10 +22,13 @@ internal sealed class ReplicaCallQueue(IRaftPeerGrain replica) : IThreadPoolWork
     private readonly List<QueuedCall> _queued = [];
     private bool _sendQueued;
 
-    /// <summary>Sends <paramref name="request"/> with whatever else is queued; completes with its answer or the call's failure.</summary>
-    public Task<KvResponse> Call(KvRequest request)
+    /// <summary>
+    /// Sends <paramref name="request"/> with whatever else is queued; completes with its answer, the
+    /// call's failure, or a <see cref="TimeoutException"/> when no answer came within <paramref name="timeout"/>.
+    /// </summary>
+    public Task<KvResponse> Call(KvRequest request, TimeSpan timeout)
     {
-        var call = new QueuedCall(request);
+        var call = new QueuedCall(request, timeout);
         lock (_lock)
         {
             _queued.Add(call);
@@ -51,7 +56,7 @@ internal sealed class ReplicaCallQueue(IRaftPeerGrain replica) : IThreadPoolWork
     {
         try
         {
-            call.TrySetResult(await replica.Execute(call.Request).ConfigureAwait(false));
+            call.TrySetResult(await replica.Execute(call.Request).WaitAsync(call.Timeout).ConfigureAwait(false));
         }
         catch (Exception e)
         {
@@ -62,10 +67,15 @@ internal sealed class ReplicaCallQueue(IRaftPeerGrain replica) : IThreadPoolWork
     private async Task SendBatchAsync(QueuedCall[] calls)
     {
         var requests = new KvRequest[calls.Length];
-        for (var i = 0; i < calls.Length; i++) requests[i] = calls[i].Request;
+        var timeout = calls[0].Timeout;
+        for (var i = 0; i < calls.Length; i++)
+        {
+            requests[i] = calls[i].Request;
+            if (calls[i].Timeout < timeout) timeout = calls[i].Timeout;
+        }
         try
         {
-            var answers = await replica.ExecuteBatch(requests).ConfigureAwait(false);
+            var answers = await replica.ExecuteBatch(requests).WaitAsync(timeout).ConfigureAwait(false);
             if (answers.Length != calls.Length)
                 throw new InvalidOperationException($"replica answered {answers.Length} of {calls.Length} requests");
             for (var i = 0; i < calls.Length; i++) calls[i].TrySetResult(answers[i]);
@@ -76,9 +86,10 @@ internal sealed class ReplicaCallQueue(IRaftPeerGrain replica) : IThreadPoolWork
         }
     }
 
-    /// <summary>A queued request and the task its caller awaits (continued off the sending thread).</summary>
-    private sealed class QueuedCall(KvRequest request) : TaskCompletionSource<KvResponse>(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>A queued request, how long it may wait, and the task its caller awaits (continued off the sending thread).</summary>
+    private sealed class QueuedCall(KvRequest request, TimeSpan timeout) : TaskCompletionSource<KvResponse>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public KvRequest Request { get; } = request;
+        public TimeSpan Timeout { get; } = timeout;
     }
 }

@@ -112,7 +112,9 @@ internal sealed class RequestExecutor(ReplicaCallQueues replicas, RoutingTable r
         attempts.Sends++;
         try
         {
-            return await replicas.Of(group, replica).Call(request).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var answer = replicas.Of(group, replica).Call(request, timeout);
+            // The queue bounds the wait; a caller that can cancel gets a registration, never a timer.
+            return await (cancellationToken.CanBeCanceled ? answer.WaitAsync(cancellationToken) : answer).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
