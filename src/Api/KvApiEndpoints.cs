@@ -54,22 +54,19 @@ public static class KvApiEndpoints
         }
 
         // The handlers take the client and options from the root provider, resolved once, rather than as
-        // parameters: a service parameter makes ASP.NET Core open a DI scope for every request. (A handler
-        // of HttpContext alone is cast to Delegate, so that its IResult is written, not discarded.)
+        // parameters: a service parameter makes ASP.NET Core open a DI scope for every request.
         var options = app.ServiceProvider.GetRequiredService<KvApiOptions>();
-        var services = app.ServiceProvider;
-        var clients = new Lazy<IKvClient>(() => services.GetRequiredService<IKvClient>());
+        var clients = new Lazy<IKvClient>(app.ServiceProvider.GetRequiredService<IKvClient>);
+        Func<HttpContext, string?, Task<IResult>> get = (context, consistency) => GetAsync(context, clients.Value, options, consistency);
+        Func<HttpContext, Task<IResult>> put = context => PutAsync(context, clients.Value, options);
+        Func<HttpContext, string?, Task<IResult>> post = (context, op) => PostAsync(context, clients.Value, options, op);
+        Func<HttpContext, Task<IResult>> delete = context => DeleteAsync(context, clients.Value, options);
         const string route = "/v1/kv/{**key}";
-        app.MapGet(route, (HttpContext context, string? consistency) => GetAsync(context, clients.Value, options, consistency))
-            .WithName("GetKey").WithSummary("Read a key's value; ETag is its version. ?consistency=stale reads any replica.");
-        app.MapMethods(route, [HttpMethods.Head], (HttpContext context, string? consistency) => GetAsync(context, clients.Value, options, consistency))
-            .WithName("HeadKey").WithSummary("As GET, without the body: the status, the ETag and the value's length.");
-        app.MapPut(route, (Delegate)((HttpContext context) => PutAsync(context, clients.Value, options)))
-            .WithName("PutKey").WithSummary("Write a key's value (raw body). Conditions: If-Match, If-None-Match: *, X-Kv-If-Value.");
-        app.MapPost(route, (HttpContext context, string? op) => PostAsync(context, clients.Value, options, op))
-            .WithName("AppendKey").WithSummary("?op=append: append the body to the key's value, with the same conditions as PUT.");
-        app.MapDelete(route, (Delegate)((HttpContext context) => DeleteAsync(context, clients.Value, options)))
-            .WithName("DeleteKey").WithSummary("Delete a key: 204 if it existed, 404 if not.");
+        app.MapGet(route, get).WithName("GetKey").WithSummary("Read a key's value; ETag is its version. ?consistency=stale reads any replica.");
+        app.MapMethods(route, [HttpMethods.Head], get).WithName("HeadKey").WithSummary("As GET, without the body: the status, the ETag and the value's length.");
+        app.MapPut(route, put).WithName("PutKey").WithSummary("Write a key's value (raw body). Conditions: If-Match, If-None-Match: *, X-Kv-If-Value.");
+        app.MapPost(route, post).WithName("AppendKey").WithSummary("?op=append: append the body to the key's value, with the same conditions as PUT.");
+        app.MapDelete(route, delete).WithName("DeleteKey").WithSummary("Delete a key: 204 if it existed, 404 if not.");
         app.Map(route, (HttpContext context) => Problems.Create(StatusCodes.Status405MethodNotAllowed, "method_not_allowed",
                 $"{context.Request.Method} is not supported on /v1/kv/{{key}}; use GET, HEAD, PUT, POST ?op=append or DELETE"))
             .WithOrder(1).ExcludeFromDescription();
