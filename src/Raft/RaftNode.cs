@@ -12,7 +12,8 @@ namespace OrleansKv.Raft;
 /// <remarks>
 /// The file is split by concern: this part holds state, the public surface and role changes;
 /// RaftNode.Step.cs the term rules and voting; RaftNode.Leader.cs replication from the leader;
-/// RaftNode.Follower.cs what followers and candidates do.
+/// RaftNode.Follower.cs what followers and candidates do; RaftNode.EarlyApply.cs what a leader
+/// applies while its Ready is outstanding.
 /// </remarks>
 public sealed partial class RaftNode
 {
@@ -265,6 +266,7 @@ public sealed partial class RaftNode
         _readStates = [];
         _droppedReads = [];
         _outstanding = ready;
+        RecordHandedOut(ready);
         return ready;
     }
 
@@ -283,7 +285,8 @@ public sealed partial class RaftNode
             _log.StableSnapshotTo(snapshot.Metadata.Index);
             _log.AppliedSnapshot(snapshot.Metadata.Index);
         }
-        if (ready.CommittedEntries.Count > 0) _log.AppliedTo(ready.CommittedEntries[^1].Index);
+        // Entries taken early (TakeEarlyApply) may have moved applied past this Ready's already.
+        if (ready.CommittedEntries.Count > 0 && ready.CommittedEntries[^1].Index > _log.Applied) _log.AppliedTo(ready.CommittedEntries[^1].Index);
         if (ready.Entries.Count > 0)
         {
             var last = ready.Entries[^1];

@@ -19,6 +19,9 @@ public readonly record struct ReadState(ulong Index, byte[] Context);
 /// A state machine snapshot, though, must wait until Advance, so that it never covers entries the local log lacks.</item>
 /// <item>Call <see cref="RaftNode.Advance"/> with this Ready. Only one Ready may be outstanding at a time.</item>
 /// </list>
+/// Meanwhile, a leader's shell that has applied this Ready's committed entries may apply what commits
+/// or is confirmed before Advance: <see cref="RaftNode.TakeEarlyApply"/> (see <see cref="EarlyApply"/>).
+/// Everything else the node produces waits for the next Ready.
 /// </summary>
 public sealed class Ready
 {

@@ -25,6 +25,7 @@ public sealed class SeedSweepTests(ITestOutputHelper output)
                 ("learners added", t.LearnersAdded), ("promotions", t.Promotions), ("voters removed", t.VotersRemoved),
                 ("leaders removed", t.LeadersRemoved), ("transfers completed", t.TransfersCompleted), ("snapshots installed", t.SnapshotsInstalled),
                 ("operations abandoned", t.OperationsAbandoned), ("retries answered from a session", t.DuplicateApplies),
+                ("entries applied while the leader's fsync ran", t.EarlyAppliedEntries),
             },
             kind => Assert.True(kind.Item2 > 0, $"the sweep never exercised {kind.Item1}"));
     }

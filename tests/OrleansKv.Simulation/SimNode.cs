@@ -7,8 +7,9 @@ namespace OrleansKv.Simulation;
 /// <summary>
 /// One server: a <see cref="RaftNode"/> with its shell, a KV state machine, and a <see cref="MemoryRaftLog"/>
 /// as its disk. The shell follows the Ready contract with a realistic disk: a Ready that must be synced
-/// is written only when its fsync completes, some milliseconds later; its messages go out after that,
-/// then snapshot install and committed entries are applied, then Advance. One Ready at a time. A crash
+/// is written only when its fsync completes, some milliseconds later; its messages go out after that
+/// (a leader's before), then a snapshot is installed, then Advance. Committed entries are applied while
+/// the fsync runs, and a leader applies what commits meanwhile (RaftNode.TakeEarlyApply). One Ready at a time. A crash
 /// loses the Ready in flight, the core and the state machine; the disk survives. A restart builds a new
 /// RaftNode over the same disk and rebuilds the state machine from the stored snapshot plus replay.
 /// </summary>
@@ -127,12 +128,16 @@ internal sealed class SimNode
             var ready = raft.GetReady();
             if (!ready.MustSync)
             {
-                Complete(ready, sentEarly: false);
+                Complete(ready, sentEarly: false, appliedEarly: false);
                 continue;
             }
             // A leader's replication traffic goes out while its own fsync runs (thesis 10.2.1).
             var sentEarly = ready.MessagesMayPrecedePersist;
             if (sentEarly) Send(ready);
+            // Committed entries are durable on a quorum: applied while the fsync runs, as the
+            // replica's shell does (a snapshot to install waits for the write, and they with it).
+            var appliedEarly = ready.Snapshot is null;
+            if (appliedEarly) ApplyCommitted(ready);
             _syncing = ready;
             var incarnation = Incarnation;
             _sim.Trace.Event(TraceKind.ReadyBegin, Id, (ulong)ready.Entries.Count, ready.HardState?.Commit ?? 0,
@@ -141,9 +146,18 @@ internal sealed class SimNode
             {
                 if (incarnation != Incarnation || !ReferenceEquals(_syncing, ready)) return; // crashed meanwhile: the write never happened
                 _syncing = null;
-                Complete(ready, sentEarly);
+                Complete(ready, sentEarly, appliedEarly);
             });
-            return;
+            break;
+        }
+        // While a leader's fsync runs, what commits or is confirmed meanwhile is applied now.
+        if (Raft is { } leader && _syncing is not null && leader.HasEarlyApply)
+        {
+            var early = leader.TakeEarlyApply();
+            _sim.Stats.EarlyAppliedEntries += early.CommittedEntries.Count;
+            foreach (var entry in early.CommittedEntries) Apply(entry);
+            AwaitApply(early.ReadStates);
+            ServeReads();
         }
     }
 
@@ -166,8 +180,8 @@ internal sealed class SimNode
         return delay;
     }
 
-    /// <summary>The Ready is durable (or needed no sync): send, apply, advance.</summary>
-    private void Complete(Ready ready, bool sentEarly)
+    /// <summary>The Ready is durable (or needed no sync): send, apply (unless done while it synced), advance.</summary>
+    private void Complete(Ready ready, bool sentEarly, bool appliedEarly)
     {
         var raft = Raft!;
         var checker = _sim.Checker;
@@ -220,12 +234,7 @@ internal sealed class SimNode
             _sim.Trace.Event(TraceKind.Snapshot, Id, installed.Metadata.Index, installed.Metadata.Term,
                 _sim.Trace.Verbose ? $"installed snapshot {installed.Metadata.Term}/{installed.Metadata.Index} {installed.Metadata.Membership}" : null);
         }
-        foreach (var entry in ready.CommittedEntries) Apply(entry);
-        foreach (var read in ready.ReadStates)
-        {
-            if (_readsAwaitingIndex.Remove(Encoding.UTF8.GetString(read.Context), out var request))
-                _readsAwaitingApply.Add((read.Index, request));
-        }
+        if (!appliedEarly) ApplyCommitted(ready);
         foreach (var context in ready.DroppedReads)
         {
             if (_readsAwaitingIndex.Remove(Encoding.UTF8.GetString(context), out var request))
@@ -236,6 +245,21 @@ internal sealed class SimNode
         raft.Advance(ready);
         MaybeSnapshot();
         ServeReads();
+    }
+
+    private void ApplyCommitted(Ready ready)
+    {
+        foreach (var entry in ready.CommittedEntries) Apply(entry);
+        AwaitApply(ready.ReadStates);
+    }
+
+    private void AwaitApply(IReadOnlyList<ReadState> reads)
+    {
+        foreach (var read in reads)
+        {
+            if (_readsAwaitingIndex.Remove(Encoding.UTF8.GetString(read.Context), out var request))
+                _readsAwaitingApply.Add((read.Index, request));
+        }
     }
 
     private void Apply(Entry entry)

@@ -34,6 +34,8 @@ public sealed class SimulationStats
     public long Retries;
     public long DuplicateApplies;
     public long CommittedEntries;
+    /// <summary>Entries a leader applied while its own fsync was still running (RaftNode.TakeEarlyApply).</summary>
+    public long EarlyAppliedEntries;
     public long Ticks;
     public long MaxTerm;
 
@@ -54,7 +56,7 @@ public sealed class SimulationStats
         $"bursts: loss={LossBursts} dup={DuplicationBursts} delay={DelayBursts} slow-disk={SlowDisks} leader-churn={LeaderChurns}\n" +
         $"membership: learners added={LearnersAdded} promoted={Promotions} voters removed={VotersRemoved} (leaders {LeadersRemoved}) learners removed={LearnersRemoved}\n" +
         $"transfers: requested={TransfersRequested} completed={TransfersCompleted}  leader changes={LeaderChanges} max term={MaxTerm}\n" +
-        $"snapshots: taken={SnapshotsTaken} installed from leader={SnapshotsInstalled}  committed entries={CommittedEntries}\n" +
+        $"snapshots: taken={SnapshotsTaken} installed from leader={SnapshotsInstalled}  committed entries={CommittedEntries} (applied early by a leader {EarlyAppliedEntries})\n" +
         $"messages: sent={MessagesSent} dropped={MessagesDropped} duplicated={MessagesDuplicated}\n" +
         $"client ops: invoked={OperationsInvoked} acknowledged={OperationsAcknowledged} abandoned={OperationsAbandoned} retries={Retries} " +
         $"readindex reads={ReadIndexReads} log reads={LogReads} duplicate applies={DuplicateApplies}  ticks={Ticks}";

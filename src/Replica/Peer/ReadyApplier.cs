@@ -8,7 +8,8 @@ namespace OrleansKv.Replica.Peer;
 /// <summary>
 /// Carries a Ready's outcome into the replica's memory: the leader it names, a snapshot to install,
 /// the committed entries to apply to the <see cref="KvStateMachine"/> (answering the writes waiting
-/// for them), and the confirmed or dropped reads (served once applied reaches their index).
+/// for them), and the confirmed or dropped reads (served once applied reaches their index); and
+/// the same for what a leader may apply early (<see cref="EarlyApply"/>).
 /// </summary>
 internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests pending, PeerRefusals refusals, SnapshotPolicy snapshots, ulong term)
 {
@@ -27,19 +28,30 @@ internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests 
             snapshots.Installed(snapshot.Metadata.Index);
         }
 
+        ApplyCommitted(ready.CommittedEntries, ready.ReadStates);
+        foreach (var context in ready.DroppedReads)
+            pending.DropRead(BitConverter.ToUInt64(context), refusals.NotLeader());
+        pending.ServeReads(stateMachine.AppliedIndex, stateMachine.Read);
+    }
+
+    /// <summary>A leader's entries committed and reads confirmed while its Ready is being made durable.</summary>
+    public void Apply(EarlyApply early)
+    {
+        ApplyCommitted(early.CommittedEntries, early.ReadStates);
+        pending.ServeReads(stateMachine.AppliedIndex, stateMachine.Read);
+    }
+
+    private void ApplyCommitted(IReadOnlyList<Entry> committed, IReadOnlyList<ReadState> reads)
+    {
         long appliedBytes = 0;
-        foreach (var entry in ready.CommittedEntries)
+        foreach (var entry in committed)
         {
             Apply(entry);
             appliedBytes += entry.Data.Length;
         }
         snapshots.Applied(appliedBytes);
-
-        foreach (var read in ready.ReadStates)
+        foreach (var read in reads)
             pending.ConfirmRead(BitConverter.ToUInt64(read.Context), read.Index);
-        foreach (var context in ready.DroppedReads)
-            pending.DropRead(BitConverter.ToUInt64(context), refusals.NotLeader());
-        pending.ServeReads(stateMachine.AppliedIndex, stateMachine.Read);
     }
 
     private void Publish(Ready ready)

@@ -8,8 +8,8 @@ namespace OrleansKv.Replica.Peer;
 /// The replica's side of the core's shell contract (see <see cref="Ready"/>): take a Ready, hand
 /// its durable part to the storage provider, and only when that is fsynced send its messages and
 /// Advance; one Ready is outstanding at a time. Its committed entries go to the
-/// <see cref="ReadyApplier"/> at once, and after each Advance the <see cref="SnapshotPolicy"/> may
-/// take a snapshot.
+/// <see cref="ReadyApplier"/> at once, as do a leader's entries that commit while its Ready is in
+/// flight, and after each Advance the <see cref="SnapshotPolicy"/> may take a snapshot.
 /// </summary>
 internal sealed class ReadyCycle
 {
@@ -39,7 +39,13 @@ internal sealed class ReadyCycle
     /// <summary>Ends every turn: starts the next Ready unless one is still being made durable or there is nothing to do.</summary>
     public void Flush()
     {
-        if (_inFlight is not null || !_node.HasReady) return;
+        if (_inFlight is not null)
+        {
+            // A leader answers what committed or was confirmed meanwhile now, not after its own fsync.
+            if (_node.HasEarlyApply) _applier.Apply(_node.TakeEarlyApply());
+            return;
+        }
+        if (!_node.HasReady) return;
         var ready = _node.GetReady();
         _inFlight = ready;
         // A leader's replication traffic does not wait for its own fsync: its disk write overlaps

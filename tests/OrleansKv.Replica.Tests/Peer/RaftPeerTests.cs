@@ -22,7 +22,7 @@ public sealed class RaftPeerTests
     }
 
     [Fact]
-    public void A_write_is_answered_only_after_the_leaders_own_fsync()
+    public void A_write_is_answered_only_once_a_quorum_has_made_it_durable()
     {
         var cluster = new PeerCluster();
         var leader = cluster.ElectLeader();
@@ -33,6 +33,42 @@ public sealed class RaftPeerTests
         cluster.Pump();
         Assert.NotNull(answer);
         Assert.Equal(KvStatus.Ok, answer.Status);
+    }
+
+    [Fact]
+    public void A_write_both_followers_made_durable_is_answered_while_the_leaders_own_fsync_still_runs()
+    {
+        var cluster = new PeerCluster();
+        var leader = cluster.ElectLeader();
+        var store = cluster.Stores[leader.Node.Id];
+        store.HoldFsyncs = true;
+        KvResponse? answer = null;
+        leader.OnClientRequest(Requests.Put("k", "v"), response => answer = response);
+        cluster.Pump();
+        Assert.Equal(KvStatus.Ok, answer?.Status);
+        Assert.Equal(answer!.Version, leader.StateMachine.AppliedIndex);
+
+        store.HoldFsyncs = false;
+        cluster.Pump();
+        Assert.Equal("v", cluster.Call(leader, Requests.Get("k")).Value.ToStringUtf8());
+    }
+
+    [Fact]
+    public void A_write_only_one_follower_made_durable_waits_for_the_leaders_own_fsync()
+    {
+        var cluster = new PeerCluster();
+        var leader = cluster.ElectLeader();
+        var store = cluster.Stores[leader.Node.Id];
+        cluster.Isolate(cluster.Grains.Keys.First(id => id != leader.Node.Id));
+        store.HoldFsyncs = true;
+        KvResponse? answer = null;
+        leader.OnClientRequest(Requests.Put("k", "v"), response => answer = response);
+        cluster.Pump();
+        Assert.Null(answer);
+
+        store.HoldFsyncs = false;
+        cluster.Pump();
+        Assert.Equal(KvStatus.Ok, answer?.Status);
     }
 
     [Fact]

@@ -46,10 +46,13 @@ internal sealed class TestGroupStore(uint group) : IRaftGroupStore
         _pendingFsyncs.Enqueue(onDurable);
     }
 
-    /// <summary>Completes every write issued so far; false if there was none.</summary>
+    /// <summary>While set, writes stay in flight: their fsync never completes.</summary>
+    public bool HoldFsyncs { get; set; }
+
+    /// <summary>Completes every write issued so far; false if there was none (or they are held).</summary>
     public bool CompleteFsyncs()
     {
-        if (_pendingFsyncs.Count == 0) return false;
+        if (_pendingFsyncs.Count == 0 || HoldFsyncs) return false;
         while (_pendingFsyncs.TryDequeue(out var done)) { Fsyncs++; done(); }
         return true;
     }
