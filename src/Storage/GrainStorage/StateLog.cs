@@ -315,8 +315,9 @@ internal sealed partial class StateLog : IAsyncDisposable
     {
         if (parts.Count == 0) return;
         RandomAccess.Write(_current.Handle, parts, start);
+        _current.ZeroAhead(end, _segmentBytes);
         BeforeSync?.Invoke();
-        RandomAccess.FlushToDisk(_current.Handle);
+        FileDataSync.Sync(_current.Handle);
         Interlocked.Increment(ref _fsyncs);
         _current.Length = end;
         parts.Clear();
@@ -337,6 +338,8 @@ internal sealed partial class StateLog : IAsyncDisposable
 
     private void Rotate()
     {
+        // Before the next segment exists, so recovery finds zeros after the records only in the last one.
+        _current.TrimToRecords();
         var next = CreateSegment(_current.Id + 1);
         _current = next;
     }
@@ -359,7 +362,11 @@ internal sealed partial class StateLog : IAsyncDisposable
             handle.Dispose();
             throw;
         }
-        var segment = new StateSegment(id, path, handle, baseSequence) { Length = StateRecordFormat.SegmentHeaderSize };
+        var segment = new StateSegment(id, path, handle, baseSequence)
+        {
+            Length = StateRecordFormat.SegmentHeaderSize,
+            Allocated = StateRecordFormat.SegmentHeaderSize,
+        };
         lock (_lock) _segments[id] = segment;
         return segment;
     }
@@ -367,7 +374,8 @@ internal sealed partial class StateLog : IAsyncDisposable
     private void SyncCurrent(long end)
     {
         if (end == _current.Length) return;
-        RandomAccess.FlushToDisk(_current.Handle);
+        _current.ZeroAhead(end, _segmentBytes);
+        FileDataSync.Sync(_current.Handle);
         Interlocked.Increment(ref _fsyncs);
         _current.Length = end;
     }

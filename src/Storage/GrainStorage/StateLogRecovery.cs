@@ -1,10 +1,12 @@
 using System.Buffers;
+using Microsoft.Win32.SafeHandles;
 
 namespace OrleansKv.Storage.GrainStorage;
 
 /// <summary>
 /// Rebuilds a state log's index by replaying its segments oldest first (the later record of a
-/// key wins, unless its sequence is older). A damaged record at the tail of the last segment is a write that was never
+/// key wins, unless its sequence is older). Zeros after the last segment's records are space
+/// written ahead of them, not damage. A damaged record at the tail of the last segment is a write that was never
 /// acknowledged (the crash came before its fsync), so it is cut off; damage anywhere else means
 /// acknowledged data may be lost, and recovery refuses with
 /// <see cref="GrainStorageCorruptionException"/>.
@@ -67,6 +69,8 @@ internal static class StateLogRecovery
         {
             if (!StateRecordReader.TryRead(segment.Handle, offset, length, out var header, out var key, out var problem))
             {
+                // The last segment is zero-filled ahead of its records (StateSegment.ZeroAhead).
+                if (isLast && OnlyZerosFollow(segment.Handle, offset, length)) break;
                 if (!isLast)
                     throw new GrainStorageCorruptionException(segment.Path, offset, $"{problem}, in a segment that is not the last");
                 if (ValidRecordFollows(segment.Path, offset, length))
@@ -74,6 +78,7 @@ internal static class StateLogRecovery
                 RandomAccess.SetLength(segment.Handle, offset);
                 RandomAccess.FlushToDisk(segment.Handle);
                 result.Warnings.Add($"truncated torn tail of {segment.Path} at offset {offset} ({length - offset} bytes dropped: {problem})");
+                length = offset;
                 break;
             }
             var tombstone = header.Kind == StateRecordFormat.KindTombstone;
@@ -97,6 +102,27 @@ internal static class StateLogRecovery
             offset += header.RecordLength;
         }
         segment.Length = Math.Min(offset, length);
+        segment.Allocated = length;
+    }
+
+    private static bool OnlyZerosFollow(SafeFileHandle handle, long offset, long length)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (offset < length)
+            {
+                var got = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - offset)), offset);
+                if (got <= 0) return true;
+                if (buffer.AsSpan(0, got).ContainsAnyExcept((byte)0)) return false;
+                offset += got;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     // Distinguishes a torn tail (nothing valid after the damage) from damage in the middle (an

@@ -29,8 +29,8 @@ public sealed class FileGrainStorageCrashTests : IDisposable
     {
         await WriteThree();
         var segment = Segments().Single();
-        var length = new FileInfo(segment).Length;
-        using (var file = new FileStream(segment, FileMode.Open)) file.SetLength(length - 10);
+        var end = SegmentRecords.End(segment);
+        using (var file = new FileStream(segment, FileMode.Open)) file.SetLength(end - 10);
 
         await using var storage = await _harness.OpenAsync(_dir.Path);
         Assert.Equal(1, (await ProviderHarness.ReadAsync(storage, "a")).State!.Value);
@@ -46,12 +46,55 @@ public sealed class FileGrainStorageCrashTests : IDisposable
     {
         await WriteThree();
         var segment = Segments().Single();
-        var length = new FileInfo(segment).Length;
-        using (var file = new FileStream(segment, FileMode.Append)) file.Write(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 });
+        var end = SegmentRecords.End(segment);
+        Assert.True(new FileInfo(segment).Length > end, "the log writes zeros ahead of its records");
+        using (var file = new FileStream(segment, FileMode.Open))
+        {
+            file.Position = end;
+            file.Write([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        }
 
         await using (var storage = await _harness.OpenAsync(_dir.Path))
             Assert.Equal(3, (await ProviderHarness.ReadAsync(storage, "c")).State!.Value);
+        Assert.Equal(end, new FileInfo(segment).Length);
+    }
+
+    [Fact]
+    public async Task Zeros_written_ahead_of_the_records_are_not_damage_and_the_log_goes_on_after_its_last_record()
+    {
+        await WriteThree();
+        var segment = Segments().Single();
+        var end = SegmentRecords.End(segment);
+        var length = new FileInfo(segment).Length;
+        Assert.True(length > end, "the log writes zeros ahead of its records");
+
+        await using (var storage = await _harness.OpenAsync(_dir.Path))
+        {
+            Assert.Equal(3, (await ProviderHarness.ReadAsync(storage, "c")).State!.Value);
+            await ProviderHarness.WriteAsync(storage, "d", 4, null);
+        }
+        // Nothing was cut, and the new record follows the old ones inside the zeroed space.
         Assert.Equal(length, new FileInfo(segment).Length);
+        Assert.True(SegmentRecords.End(segment) > end);
+        await using (var storage = await _harness.OpenAsync(_dir.Path))
+        {
+            Assert.Equal(3, (await ProviderHarness.ReadAsync(storage, "c")).State!.Value);
+            Assert.Equal(4, (await ProviderHarness.ReadAsync(storage, "d")).State!.Value);
+        }
+    }
+
+    [Fact]
+    public async Task Every_segment_but_the_last_ends_at_its_last_record()
+    {
+        await using (var storage = await _harness.OpenAsync(_dir.Path, segmentBytes: 4096))
+            for (var i = 0; i < 20; i++)
+                await ProviderHarness.WriteAsync(storage, $"g{i}", i, null, blob: new byte[500]);
+        var segments = Segments();
+        Assert.True(segments.Length > 2);
+        foreach (var segment in segments[..^1]) Assert.Equal(SegmentRecords.End(segment), new FileInfo(segment).Length);
+
+        await using (var storage = await _harness.OpenAsync(_dir.Path, segmentBytes: 4096))
+            for (var i = 0; i < 20; i++) Assert.Equal(i, (await ProviderHarness.ReadAsync(storage, $"g{i}")).State!.Value);
     }
 
     [Fact]
@@ -93,6 +136,9 @@ public sealed class FileGrainStorageCrashTests : IDisposable
     public async Task A_new_segment_whose_header_was_torn_is_removed()
     {
         await WriteThree();
+        // As a rotation leaves it: the full segment is trimmed to its records before the next is created.
+        var full = Segments().Single();
+        using (var file = new FileStream(full, FileMode.Open)) file.SetLength(SegmentRecords.End(full));
         var torn = Path.Combine(_dir.Path, "state-00000000000000ff.log");
         await File.WriteAllBytesAsync(torn, new byte[] { 0x4F, 0x4B });
         await using var storage = await _harness.OpenAsync(_dir.Path);
