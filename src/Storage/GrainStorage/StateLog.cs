@@ -315,11 +315,8 @@ internal sealed partial class StateLog : IAsyncDisposable
     {
         if (parts.Count == 0) return;
         RandomAccess.Write(_current.Handle, parts, start);
-        _current.ZeroAhead(end, _segmentBytes);
         BeforeSync?.Invoke();
-        FileDataSync.Sync(_current.Handle);
-        Interlocked.Increment(ref _fsyncs);
-        _current.Length = end;
+        MakeDurableTo(end);
         parts.Clear();
     }
 
@@ -374,6 +371,13 @@ internal sealed partial class StateLog : IAsyncDisposable
     private void SyncCurrent(long end)
     {
         if (end == _current.Length) return;
+        MakeDurableTo(end);
+    }
+
+    // The current segment's records are written up to end: zero-fill ahead if they reached the
+    // zeroed space's end (StateSegment.ZeroAhead), then one data sync makes both durable.
+    private void MakeDurableTo(long end)
+    {
         _current.ZeroAhead(end, _segmentBytes);
         FileDataSync.Sync(_current.Handle);
         Interlocked.Increment(ref _fsyncs);

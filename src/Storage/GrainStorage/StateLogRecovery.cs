@@ -112,8 +112,8 @@ internal static class StateLogRecovery
         {
             while (offset < length)
             {
-                var got = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - offset)), offset);
-                if (got <= 0) return true;
+                var got = StateRecordReader.ReadFully(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - offset)), offset);
+                if (got == 0) return true;
                 if (buffer.AsSpan(0, got).ContainsAnyExcept((byte)0)) return false;
                 offset += got;
             }
