@@ -9,9 +9,11 @@ namespace OrleansKv.Replica;
 /// </summary>
 internal sealed class PendingRequests
 {
-    private sealed class Pending(KvRequest request, Action<KvResponse> reply, ulong term, long deadline)
+    private sealed class Pending(KvRequest request, Action<KvResponse> reply, ulong term, long deadline, KvCommand? command = null)
     {
         public KvRequest Request { get; } = request;
+        /// <summary>A write's command as proposed (null for a read).</summary>
+        public KvCommand? Command { get; } = command;
         public Action<KvResponse> Reply { get; } = reply;
         public ulong Term { get; } = term;
         public long Deadline { get; } = deadline;
@@ -35,9 +37,9 @@ internal sealed class PendingRequests
 
     public int Count => _writesByIndex.Count + _readsByContext.Count + _confirmedReads.Count;
 
-    public void AddWrite(ulong index, ulong term, KvRequest request, Action<KvResponse> reply, long deadline)
+    public void AddWrite(ulong index, ulong term, KvCommand command, Action<KvResponse> reply, long deadline)
     {
-        var pending = new Pending(request, reply, term, deadline);
+        var pending = new Pending(command.Request, reply, term, deadline, command);
         _writesByIndex[index] = pending;
         _byDeadline.Enqueue(pending);
     }
@@ -56,6 +58,14 @@ internal sealed class PendingRequests
         _readsByContext[context] = batch;
         return context;
     }
+
+    /// <summary>
+    /// The command this replica proposed as the entry at <paramref name="index"/> of
+    /// <paramref name="term"/>, if it still waits for it: what that entry's bytes encode, so the
+    /// leader can apply it without decoding them. Null when the entry is not a proposal of ours.
+    /// </summary>
+    public KvCommand? ProposedAt(ulong index, ulong term) =>
+        _writesByIndex.TryGetValue(index, out var pending) && pending.Term == term ? pending.Command : null;
 
     /// <summary>The entry at <paramref name="index"/> was applied: answer the write waiting for it, if it is the same entry.</summary>
     public void CompleteWrite(ulong index, ulong term, KvResponse response)

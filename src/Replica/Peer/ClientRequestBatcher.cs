@@ -25,7 +25,8 @@ internal sealed class ClientRequestBatcher
     private readonly ReadyCycle _readyCycle;
     private readonly List<ClientCall> _bufferedWrites = [];
     private readonly List<ClientCall> _bufferedReads = [];
-    private readonly List<byte[]> _commands = [];
+    private readonly List<KvCommand> _commands = [];
+    private readonly List<byte[]> _encoded = [];
     private bool _batchPosted;
 
     public ClientRequestBatcher(PeerOptions options, RaftNode node, IRaftGroupStore store, IPeerHost host,
@@ -89,22 +90,28 @@ internal sealed class ClientRequestBatcher
         }
         var proposedAt = _host.UtcNowMilliseconds;
         foreach (var write in _bufferedWrites)
-            _commands.Add(new KvCommand
+        {
+            var command = new KvCommand
             {
                 Request = write.Request,
                 ProposedAtUnixMs = proposedAt,
                 MaxKeyBytes = (uint)_options.Limits.MaxKeyBytes,
                 MaxValueBytes = (uint)_options.Limits.MaxValueBytes,
-            }.ToByteArray());
-        var result = _node.Propose(_commands);
+            };
+            _commands.Add(command);
+            _encoded.Add(command.ToByteArray());
+        }
+        var result = _node.Propose(_encoded);
         for (var i = 0; i < _bufferedWrites.Count; i++)
         {
             var write = _bufferedWrites[i];
             if (result.IsDropped) write.Reply(_refusals.Refused(result));
-            else _pending.AddWrite(result.FirstIndex + (ulong)i, result.Term, write.Request, write.Reply, write.Deadline);
+            // The command object stays with the pending write: the leader applies it without decoding its entry.
+            else _pending.AddWrite(result.FirstIndex + (ulong)i, result.Term, _commands[i], write.Reply, write.Deadline);
         }
         _bufferedWrites.Clear();
         _commands.Clear();
+        _encoded.Clear();
     }
 
     private void RequestReadIndex()

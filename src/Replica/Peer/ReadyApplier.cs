@@ -74,12 +74,8 @@ internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests 
             stateMachine.Skip(entry.Index);
             return;
         }
-        KvCommand command;
-        try
-        {
-            command = KvCommand.Parser.ParseFrom(entry.Data);
-        }
-        catch (InvalidProtocolBufferException)
+        // A leader applies its own proposals from the commands it encoded into them; other entries are decoded.
+        if (pending.ProposedAt(entry.Index, entry.Term) is not { } command && !TryDecode(entry, out command))
         {
             // Only our own leaders propose, so this is corruption; skip it the same way on every replica.
             stateMachine.Skip(entry.Index);
@@ -88,6 +84,20 @@ internal sealed class ReadyApplier(KvStateMachine stateMachine, PendingRequests 
         }
         var response = stateMachine.Apply(entry.Index, command);
         pending.CompleteWrite(entry.Index, entry.Term, response);
+    }
+
+    private static bool TryDecode(Entry entry, out KvCommand command)
+    {
+        try
+        {
+            command = KvCommand.Parser.ParseFrom(entry.Data);
+            return true;
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            command = null!;
+            return false;
+        }
     }
 }
 

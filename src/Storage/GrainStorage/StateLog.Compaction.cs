@@ -15,6 +15,8 @@ internal sealed partial class StateLog
 {
     private const int CompactionStepRecords = 2048;
     private const long CompactionStepBytes = 1024 * 1024;
+    // Larger than any record header plus its key (at most StateRecordFormat.MaxKeyBytes).
+    private const int CompactionScanWindowBytes = 256 * 1024;
 
     // The compaction in progress, if any (the writer thread's own).
     private Compaction? _compaction;
@@ -92,22 +94,27 @@ internal sealed partial class StateLog
     // Walks part of the victim's records (headers and keys only, from disk, without the lock) and
     // keeps those the index still points at, checking the index a few hundred records at a time so
     // the lock is held briefly and the cost follows the segment's size, not the number of keys.
+    // The segment is read in large windows rather than a read per header and key: a segment of
+    // small records (a replica's log chunks) holds tens of thousands of them.
     private void ScanStep(Compaction compaction)
     {
         var victim = compaction.Victim;
         var candidates = new List<(string Key, long Offset)>(256);
-        Span<byte> head = stackalloc byte[StateRecordFormat.RecordHeaderSize];
-        var keyBuffer = ArrayPool<byte>.Shared.Rent(StateRecordFormat.MaxKeyBytes);
+        var window = ArrayPool<byte>.Shared.Rent(CompactionScanWindowBytes);
+        long windowStart = 0;
+        var windowLength = 0;
         try
         {
             for (var scanned = 0; scanned < CompactionStepRecords && compaction.ScanOffset < victim.Length; scanned++)
             {
                 var offset = compaction.ScanOffset;
-                if (StateRecordReader.ReadFully(victim.Handle, head, offset) < head.Length
-                    || !StateRecordFormat.TryDecodeRecordHeader(head, victim.Length - offset, out var header)
-                    || StateRecordReader.ReadFully(victim.Handle, keyBuffer.AsSpan(0, header.KeyLength), offset + StateRecordFormat.RecordHeaderSize) < header.KeyLength)
-                    throw new GrainStorageCorruptionException(victim.Path, offset, "a record header is damaged in a segment being compacted");
-                candidates.Add((Encoding.UTF8.GetString(keyBuffer, 0, header.KeyLength), offset));
+                var head = Read(offset, StateRecordFormat.RecordHeaderSize);
+                if (head.Length < StateRecordFormat.RecordHeaderSize
+                    || !StateRecordFormat.TryDecodeRecordHeader(head, victim.Length - offset, out var header))
+                    throw Damaged(offset);
+                var key = Read(offset + StateRecordFormat.RecordHeaderSize, header.KeyLength);
+                if (key.Length < header.KeyLength) throw Damaged(offset);
+                candidates.Add((Encoding.UTF8.GetString(key), offset));
                 compaction.ScanOffset = offset + header.RecordLength;
                 if (candidates.Count == 256) Keep();
             }
@@ -115,9 +122,23 @@ internal sealed partial class StateLog
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(keyBuffer);
+            ArrayPool<byte>.Shared.Return(window);
         }
         compaction.Scanned = compaction.ScanOffset >= victim.Length;
+
+        // The bytes at [at, at + count) of the victim (fewer at its end), from the window, which is
+        // refilled from at when they are not all in it. A window holds a whole header and key.
+        ReadOnlySpan<byte> Read(long at, int count)
+        {
+            if (at < windowStart || at + count > windowStart + windowLength)
+            {
+                windowStart = at;
+                windowLength = StateRecordReader.ReadFully(victim.Handle, window.AsSpan(0, (int)Math.Min(window.Length, victim.Length - at)), at);
+            }
+            return window.AsSpan((int)(at - windowStart), (int)Math.Min(count, windowStart + windowLength - at));
+        }
+
+        Exception Damaged(long at) => new GrainStorageCorruptionException(victim.Path, at, "a record header is damaged in a segment being compacted");
 
         void Keep()
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OrleansKv.Contracts;
 using OrleansKv.Raft;
 using OrleansKv.Replica.Kv;
@@ -19,6 +20,52 @@ public sealed class RaftPeerTests
         var digests = cluster.Grains.Values.Select(g => (g.AppliedIndex, g.StateMachine.StateDigest())).Distinct().ToList();
         Assert.Single(digests);
         Assert.True(digests[0].AppliedIndex >= answer.Version);
+    }
+
+    [Fact]
+    public void A_leader_applies_its_own_write_from_the_command_it_proposed_without_decoding_the_entry()
+    {
+        var cluster = new PeerCluster();
+        var leader = cluster.ElectLeader();
+        var put = Requests.Put("k", "v");
+        Assert.Equal(KvStatus.Ok, cluster.Call(leader, put).Status);
+        var read = cluster.Call(leader, Requests.Get("k"));
+        // The leader's stored value is the request's own array; a decoded entry would have made a copy.
+        Assert.True(MemoryMarshal.TryGetArray(put.Value.Memory, out var proposed));
+        Assert.True(MemoryMarshal.TryGetArray(read.Value.Memory, out var stored));
+        Assert.Same(proposed.Array, stored.Array);
+        // Followers decode the same entry into the same state.
+        cluster.Tick(3);
+        Assert.Single(cluster.Grains.Values.Select(g => (g.AppliedIndex, g.StateMachine.StateDigest())).Distinct());
+    }
+
+    [Fact]
+    public void An_entry_a_new_leader_wrote_over_an_old_leaders_lost_proposal_is_applied_as_the_new_leader_wrote_it()
+    {
+        var cluster = new PeerCluster();
+        var old = cluster.ElectLeader();
+        cluster.Call(old, Requests.Put("k", "first"));
+        // The old leader proposes while cut off: its entry never reaches a quorum.
+        cluster.Isolate(old.Node.Id);
+        KvResponse? lost = null;
+        old.OnClientRequest(Requests.Put("k", "lost"), response => lost = response);
+        cluster.Pump();
+        RaftPeer? next = null;
+        for (var i = 0; i < 200 && next is null; i++)
+        {
+            cluster.Tick();
+            next = cluster.Grains.Values.FirstOrDefault(g => g.IsLeader && g != old);
+        }
+        Assert.NotNull(next);
+        Assert.Equal(KvStatus.Ok, cluster.Call(next, Requests.Put("k", "won")).Status);
+        cluster.Heal();
+        cluster.Tick(20);
+
+        Assert.NotNull(lost);
+        Assert.NotEqual(KvStatus.Ok, lost.Status);
+        var stale = cluster.Call(old, Requests.Get("k", ReadConsistency.Stale));
+        Assert.Equal("won", stale.Value.ToStringUtf8());
+        Assert.Single(cluster.Grains.Values.Select(g => (g.AppliedIndex, g.StateMachine.StateDigest())).Distinct());
     }
 
     [Fact]
