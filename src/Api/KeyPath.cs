@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -12,13 +13,10 @@ internal static class KeyPath
 {
     public const string Prefix = "/v1/kv/";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>The key's bytes and text, or an error message.</summary>
-    public static bool TryDecode(HttpContext context, out byte[] key, out string text, out string error)
+    /// <summary>The key's bytes (valid UTF-8), or an error message.</summary>
+    public static bool TryDecode(HttpContext context, out byte[] key, out string error)
     {
         key = [];
-        text = "";
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         var query = raw.IndexOf('?');
         if (query >= 0) raw = raw[..query];
@@ -49,19 +47,19 @@ internal static class KeyPath
             }
             else bytes[length++] = (byte)c;
         }
-        key = bytes.AsSpan(0, length).ToArray();
-        try
-        {
-            text = StrictUtf8.GetString(key);
-        }
-        catch (DecoderFallbackException)
+        // Checked, not decoded: the key's text is needed only for the odd message (see TextOf).
+        if (!Utf8.IsValid(bytes.AsSpan(0, length)))
         {
             error = "the key is not valid UTF-8 once percent-decoded";
             return false;
         }
+        key = length == bytes.Length ? bytes : bytes.AsSpan(0, length).ToArray();
         error = "";
         return true;
     }
+
+    /// <summary>The text of a key <see cref="TryDecode"/> accepted.</summary>
+    public static string TextOf(byte[] key) => Encoding.UTF8.GetString(key);
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 

@@ -80,7 +80,7 @@ public static class KvApiEndpoints
 
     private static async Task<IResult> GetAsync(HttpContext context, IKvClient client, KvApiOptions options, string? consistency)
     {
-        if (!TryKey(context, options, out var key, out var text, out var problem)) return problem;
+        if (!TryKey(context, options, out var key, out var problem)) return problem;
         ReadConsistency mode;
         switch (consistency)
         {
@@ -91,7 +91,7 @@ public static class KvApiEndpoints
         try
         {
             var entry = await client.GetAsync(key, mode, context.RequestAborted);
-            if (entry is null) return Problems.NotFound(text);
+            if (entry is null) return Problems.NotFound(KeyPath.TextOf(key));
             context.Response.Headers.ETag = ConditionHeaders.ETagOf(entry.Version);
             if (entry.IsStale) context.Response.Headers["X-Kv-Stale"] = "true";
             return new ValueResult(entry.Value);
@@ -101,7 +101,7 @@ public static class KvApiEndpoints
 
     private static async Task<IResult> PutAsync(HttpContext context, IKvClient client, KvApiOptions options)
     {
-        if (!TryKey(context, options, out var key, out _, out var problem)) return problem;
+        if (!TryKey(context, options, out var key, out var problem)) return problem;
         if (!ConditionHeaders.TryParse(context.Request, out var condition, out var error)) return Problems.Malformed(error);
         var (outcome, body) = await BodyReader.ReadAsync(context.Request, options.MaxValueBytes, context.RequestAborted);
         if (BodyProblem(outcome, options) is { } bodyProblem) return bodyProblem;
@@ -118,7 +118,7 @@ public static class KvApiEndpoints
 
     private static async Task<IResult> PostAsync(HttpContext context, IKvClient client, KvApiOptions options, string? op)
     {
-        if (!TryKey(context, options, out var key, out _, out var problem)) return problem;
+        if (!TryKey(context, options, out var key, out var problem)) return problem;
         if (op != "append") return Problems.Create(StatusCodes.Status400BadRequest, "unknown_operation", $"unknown operation '{op}'; POST supports ?op=append");
         if (!ConditionHeaders.TryParse(context.Request, out var condition, out var error)) return Problems.Malformed(error);
         var (outcome, body) = await BodyReader.ReadAsync(context.Request, options.MaxValueBytes, context.RequestAborted);
@@ -134,11 +134,11 @@ public static class KvApiEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, IKvClient client, KvApiOptions options)
     {
-        if (!TryKey(context, options, out var key, out var text, out var problem)) return problem;
+        if (!TryKey(context, options, out var key, out var problem)) return problem;
         if (!ConditionHeaders.TryParse(context.Request, out var condition, out var error)) return Problems.Malformed(error);
         try
         {
-            return await client.DeleteAsync(key, condition, context.RequestAborted) ? Results.NoContent() : Problems.NotFound(text);
+            return await client.DeleteAsync(key, condition, context.RequestAborted) ? Results.NoContent() : Problems.NotFound(KeyPath.TextOf(key));
         }
         catch (KvException e) { return ErrorResult(e); }
     }
@@ -162,10 +162,10 @@ public static class KvApiEndpoints
             : Problems.Create(StatusCodes.Status503ServiceUnavailable, "not_ready", "not every group hosted here has a leader yet");
     }
 
-    private static bool TryKey(HttpContext context, KvApiOptions options, out byte[] key, out string text, out IResult problem)
+    private static bool TryKey(HttpContext context, KvApiOptions options, out byte[] key, out IResult problem)
     {
         problem = Results.Empty;
-        if (!KeyPath.TryDecode(context, out key, out text, out var error)) { problem = Problems.Malformed(error); return false; }
+        if (!KeyPath.TryDecode(context, out key, out var error)) { problem = Problems.Malformed(error); return false; }
         if (key.Length > options.MaxKeyBytes)
         {
             problem = Problems.Create(StatusCodes.Status413PayloadTooLarge, "key_too_large", $"the key is {key.Length} bytes; the limit is {options.MaxKeyBytes}");

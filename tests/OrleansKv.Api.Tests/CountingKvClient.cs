@@ -11,9 +11,13 @@ internal sealed class CountingKvClient : IKvClient
     /// <summary>How many operations reached the client.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>The key of the last read that reached the client.</summary>
+    public byte[] LastReadKey { get; private set; } = [];
+
     public Task<KvEntry?> GetAsync(ReadOnlyMemory<byte> key, ReadConsistency consistency = ReadConsistency.Linearizable, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
+        LastReadKey = key.ToArray();
         return Task.FromResult<KvEntry?>(new KvEntry("value"u8.ToArray(), 7, IsStale: false));
     }
 

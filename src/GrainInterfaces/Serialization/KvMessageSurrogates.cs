@@ -26,7 +26,7 @@ public struct KvResponseSurrogate
 [RegisterConverter, RegisterCopier]
 public sealed class KvRequestConverter : IConverter<KvRequest, KvRequestSurrogate>, IDeepCopier<KvRequest>
 {
-    public KvRequest ConvertFromSurrogate(in KvRequestSurrogate surrogate) => KvRequest.Parser.ParseFrom(surrogate.Encoded);
+    public KvRequest ConvertFromSurrogate(in KvRequestSurrogate surrogate) => KvRequest.Parser.ParseFrom(surrogate.Encoded.AsSpan());
 
     public KvRequestSurrogate ConvertToSurrogate(in KvRequest value) => new() { Encoded = value.ToByteArray() };
 
@@ -40,7 +40,7 @@ public sealed class KvRequestConverter : IConverter<KvRequest, KvRequestSurrogat
 [RegisterConverter, RegisterCopier]
 public sealed class KvResponseConverter : IConverter<KvResponse, KvResponseSurrogate>, IDeepCopier<KvResponse>
 {
-    public KvResponse ConvertFromSurrogate(in KvResponseSurrogate surrogate) => KvResponse.Parser.ParseFrom(surrogate.Encoded);
+    public KvResponse ConvertFromSurrogate(in KvResponseSurrogate surrogate) => KvResponse.Parser.ParseFrom(surrogate.Encoded.AsSpan());
 
     public KvResponseSurrogate ConvertToSurrogate(in KvResponse value) => new() { Encoded = value.ToByteArray() };
 
