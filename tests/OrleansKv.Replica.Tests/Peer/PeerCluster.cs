@@ -102,6 +102,17 @@ internal sealed class PeerCluster : IRaftTransport
         throw new InvalidOperationException("no leader elected within 200 ticks");
     }
 
+    /// <summary>Ticks until a replica other than <paramref name="old"/> leads (the old one is usually cut off).</summary>
+    public RaftPeer ElectLeaderOtherThan(RaftPeer old)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            Tick();
+            if (Grains.Values.FirstOrDefault(g => g.IsLeader && g != old) is { } next) return next;
+        }
+        throw new InvalidOperationException("no other leader elected within 200 ticks");
+    }
+
     /// <summary>Sends a request and pumps until it is answered (or ticks run out).</summary>
     public KvResponse Call(RaftPeer grain, KvRequest request, int maxTicks = 50)
     {

@@ -50,13 +50,7 @@ public sealed class RaftPeerTests
         KvResponse? lost = null;
         old.OnClientRequest(Requests.Put("k", "lost"), response => lost = response);
         cluster.Pump();
-        RaftPeer? next = null;
-        for (var i = 0; i < 200 && next is null; i++)
-        {
-            cluster.Tick();
-            next = cluster.Grains.Values.FirstOrDefault(g => g.IsLeader && g != old);
-        }
-        Assert.NotNull(next);
+        var next = cluster.ElectLeaderOtherThan(old);
         Assert.Equal(KvStatus.Ok, cluster.Call(next, Requests.Put("k", "won")).Status);
         cluster.Heal();
         cluster.Tick(20);
@@ -202,13 +196,7 @@ public sealed class RaftPeerTests
         cluster.Pump();
         cluster.Tick(2);
         cluster.Isolate(leader.Node.Id);
-        RaftPeer? next = null;
-        for (var i = 0; i < 200 && next is null; i++)
-        {
-            cluster.Tick();
-            next = cluster.Grains.Values.FirstOrDefault(g => g.IsLeader && g != leader);
-        }
-        Assert.NotNull(next);
+        var next = cluster.ElectLeaderOtherThan(leader);
         var retried = cluster.Call(next, Requests.Append("log", "[a]", client: 42, sequence: 1));
         Assert.Equal(KvStatus.Ok, retried.Status);
         var read = cluster.Call(next, Requests.Get("log"));
