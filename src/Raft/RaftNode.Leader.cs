@@ -118,6 +118,17 @@ public sealed partial class RaftNode
     }
 
     /// <summary>
+    /// The commit index advanced: tell the followers. One with entries in flight is not sent an empty
+    /// append of its own: it learns the commit index with the answer to its ack (new entries, or
+    /// the commit alone), so under load no message carries only a commit index.
+    /// </summary>
+    private void BroadcastCommit()
+    {
+        foreach (var (id, progress) in _tracker.Progress)
+            if (id != Id && !progress.AwaitsAck) SendAppend(id, sendIfEmpty: true);
+    }
+
+    /// <summary>
     /// Sends the follower the entries it lacks (up to the message size limit), or an empty append that
     /// carries the commit index, or a snapshot if its next entry is compacted. False if nothing was sent.
     /// </summary>
@@ -143,7 +154,10 @@ public sealed partial class RaftNode
             Type = MessageType.AppendEntries, To = to, Index = prevIndex, LogTerm = prevTerm,
             Entries = entries, Commit = _log.Committed,
         });
-        progress.SentEntries(entries.Length, entries.Length > 0 ? entries[^1].Index : prevIndex);
+        var lastSent = entries.Length > 0 ? entries[^1].Index : prevIndex;
+        progress.SentEntries(entries.Length, lastSent);
+        // The follower commits no further than the entries it holds from us.
+        progress.CommitSent(Math.Min(_log.Committed, lastSent));
         return true;
     }
 
@@ -166,6 +180,7 @@ public sealed partial class RaftNode
             // Never tell a follower to commit past what it is known to hold: it may not hold it.
             var commit = Math.Min(progress.Match, _log.Committed);
             Send(new Message { Type = MessageType.Heartbeat, To = id, Commit = commit, Context = context });
+            progress.CommitSent(commit);
         }
     }
 
@@ -205,14 +220,18 @@ public sealed partial class RaftNode
         if (MaybeCommit())
         {
             if (Role != RaftRole.Leader) return; // committed our own removal
-            BroadcastAppend();
+            BroadcastCommit();
         }
         else if (wasPaused)
         {
             SendAppend(m.From, sendIfEmpty: true);
         }
         // Fill the window: a fast follower gets everything outstanding without waiting for new proposals.
-        while (SendAppend(m.From, sendIfEmpty: false)) { }
+        var sent = false;
+        while (SendAppend(m.From, sendIfEmpty: false)) sent = true;
+        // A follower that has nothing left in flight learns the commit index now, not at the next heartbeat.
+        if (!sent && !progress.AwaitsAck && progress.SentCommit < Math.Min(_log.Committed, progress.Match))
+            SendAppend(m.From, sendIfEmpty: true);
 
         if (m.From == LeadTransferee && progress.Match == _log.LastIndex)
             Send(new Message { Type = MessageType.TimeoutNow, To = m.From });

@@ -292,7 +292,7 @@ public sealed partial class RaftNode
             var last = ready.Entries[^1];
             _log.StableTo(last.Index, last.Term);
             if (Role == RaftRole.Leader && _tracker[Id] is { } self && self.MaybeUpdate(StableLastIndex) && MaybeCommit() && Role == RaftRole.Leader)
-                BroadcastAppend();
+                BroadcastCommit();
         }
     }
 

@@ -31,6 +31,18 @@ public sealed class Progress
 
     internal Inflights Inflights { get; }
 
+    /// <summary>The highest commit index sent to the follower (in an append or a heartbeat).</summary>
+    public ulong SentCommit { get; private set; }
+
+    /// <summary>In Replicate state with entries in flight: an ack is coming, and the leader can answer it with the commit index.</summary>
+    internal bool AwaitsAck => State == ProgressState.Replicate && Inflights.Count > 0;
+
+    /// <summary>Records that <paramref name="commit"/> went to the follower.</summary>
+    internal void CommitSent(ulong commit)
+    {
+        if (commit > SentCommit) SentCommit = commit;
+    }
+
     public int InflightCount => Inflights.Count;
 
     /// <summary>True when the leader must not send more entries to this follower now.</summary>
