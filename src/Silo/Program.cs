@@ -6,6 +6,7 @@ using OrleansKv.Silo.Hosting;
 // `OrleansKv.Silo local ...` starts a whole local cluster (one child process per silo);
 // anything else runs one silo: an Orleans silo with the HTTP gateway co-hosted.
 if (args.Length > 0 && args[0] == "local") return await LocalCluster.RunAsync(args[1..]);
+InlineSocketCompletions.Enable();
 
 // The slim builder: no HTTPS, QUIC, static assets or hosting-startup scanning, which the silo
 // does not use. No reload-on-change: its file watcher walks the content root for nothing.
@@ -41,8 +42,13 @@ catch (InvalidOperationException e)
 
 builder.WebHost.UseUrls(settings.HttpUrl);
 // Each gateway connection reads straight into a buffer instead of first waiting with a zero-byte
-// read: one receive call per request rather than two (4 KiB held per idle connection).
-builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
+// read: one receive call per request rather than two (4 KiB held per idle connection). Requests
+// are handled on the socket thread that received them (see InlineSocketCompletions).
+builder.WebHost.UseSockets(o =>
+{
+    o.WaitForDataBeforeAllocatingBuffer = false;
+    o.UnsafePreferInlineScheduling = InlineSocketCompletions.Enabled;
+});
 // ASP.NET Core's hosting starts an Activity per request (an object and an async-local change)
 // whenever its diagnostics logger is enabled at all. The gateway logs its own failures, so that
 // logger is off unless the configuration names it.
