@@ -190,7 +190,9 @@ internal sealed class RaftPeerGrain(
                 // One-way: no answer, no timeout; a call Orleans cannot deliver is a lost message.
                 _ = _peers.Of(group, replica).Deliver(BatchFrom(messages, i));
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
+            // ObjectDisposedException: the silo is stopping and Orleans's runtime (its copier pools
+            // among them) is disposed under a turn that was already queued; that message is lost too.
+            catch (Exception e) when (e is OrleansException or TimeoutException or ObjectDisposedException)
             {
                 logger.LogDebug(e, "group {Group}: could not send to {Replica}", group, replica);
             }
