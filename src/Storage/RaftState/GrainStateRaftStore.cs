@@ -147,11 +147,13 @@ public sealed class GrainStateRaftStore : IRaftGroupStore
         _log.RecordSnapshot(new Snapshot(metadata, []));
         _log.ReleaseSnapshotData();
         _log.Compact(compactTo);
-        // Recovery must start at the first chunk holding an entry after the compaction point.
+        // Recovery starts at the first chunk holding an entry after the snapshot: it restores the log
+        // from the snapshot on, so the entries kept behind it (in memory, for followers that lag a
+        // little) need not be read back, and the chunks that hold only those are cleared.
         var firstChunk = _nextChunk;
         lock (_chunks)
             foreach (var chunk in _chunks)
-                if (chunk.LastIndex > compactTo) { firstChunk = chunk.Sequence; break; }
+                if (chunk.LastIndex > metadata.Index) { firstChunk = chunk.Sequence; break; }
         // The anchor is written once every write queued before it is durable (its hard state and
         // first chunk speak for them), but the log writes queued after it go on meanwhile.
         var hardState = _log.HardState;

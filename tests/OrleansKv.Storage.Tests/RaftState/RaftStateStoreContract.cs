@@ -136,6 +136,25 @@ public abstract class RaftStateStoreContract
     }
 
     [Fact]
+    public async Task Entries_kept_behind_a_local_snapshot_stay_in_memory_but_recovery_starts_after_the_snapshot()
+    {
+        var store = await OpenAsync();
+        for (ulong first = 1; first <= 20; first += 4) await PersistAsync(store, new RaftWrite(new HardState(1, 1, first + 3), null, Range(first, first + 3, 1)));
+        var snapshot = new Snapshot(new SnapshotMetadata(14, 1, new Membership([1, 2, 3], [])), [1, 4]);
+        await SaveSnapshotAsync(store, snapshot, compactTo: 6);
+        // Kept for followers that lag a little: entries 7-14 are still served from memory.
+        Assert.Equal(7UL, store.FirstIndex);
+
+        var reopened = await OpenAsync();
+        Assert.Equal(snapshot.Metadata, reopened.Snapshot.Metadata);
+        AssertSameEntries(Range(15, 20, 1), All(reopened));
+        // Every chunk that holds no entry after the snapshot is cleared, the ones holding kept entries too:
+        // recovery never reads them.
+        await WaitUntilClearedAsync(RaftStateNames.LogChunk(1), RaftStateNames.LogChunk(2), RaftStateNames.LogChunk(3));
+        Assert.True(await ExistsAsync(RaftStateNames.LogChunk(4)));
+    }
+
+    [Fact]
     public async Task Chunks_a_crash_left_below_the_first_one_needed_are_cleared_when_the_replica_opens()
     {
         var store = await OpenAsync();
