@@ -73,6 +73,8 @@ internal static class SiloBuilderSetup
                     o.ContainerName = settings.AzureBlobContainer;
                     o.BlobServiceClient = AzureStorageClients.Blob(settings);
                 });
+                // Each state is read whole with asynchronous I/O, never deserialized synchronously from the network.
+                silo.Services.UseWholeStateSerialization<AzureBlobStorageOptions>(settings.Storage);
                 break;
             default:
                 silo.AddFileGrainStorage(settings.Storage, o => o.Directory = Path.GetFullPath(settings.DataDirectory));

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -19,6 +20,9 @@ public abstract class OrleansStorageSilo : IAsyncLifetime
 
     /// <summary>The provider under test.</summary>
     public IGrainStorage Provider => _cluster!.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(ProviderName);
+
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => _cluster!.GetSiloServiceProvider();
 
     protected abstract void AddProvider(ISiloBuilder silo);
 
@@ -67,8 +71,12 @@ public sealed class AzureBlobStorageSilo : OrleansStorageSilo
 
     protected override string ProviderName => "azureblob";
 
-    protected override void AddProvider(ISiloBuilder silo) =>
+    protected override void AddProvider(ISiloBuilder silo)
+    {
         silo.AddAzureBlobGrainStorage(ProviderName, o => o.BlobServiceClient = new BlobServiceClient(_azurite!.ConnectionString));
+        // As the silo configures it (SiloBuilderSetup).
+        silo.Services.UseWholeStateSerialization<AzureBlobStorageOptions>(ProviderName);
+    }
 
     public override async Task InitializeAsync()
     {
