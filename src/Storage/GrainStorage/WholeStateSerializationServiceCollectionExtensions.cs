@@ -15,11 +15,11 @@ public static class WholeStateSerializationServiceCollectionExtensions
     public static IServiceCollection UseWholeStateSerialization<TOptions>(this IServiceCollection services, string providerName)
         where TOptions : class, IStorageProviderSerializerOptions
     {
-        services.AddOptions<TOptions>(providerName).PostConfigure<IServiceProvider>((options, provider) =>
-            options.GrainStorageSerializer = new WholeStateGrainStorageSerializer(
-                options.GrainStorageSerializer
-                ?? provider.GetKeyedService<IGrainStorageSerializer>(providerName)
-                ?? provider.GetRequiredService<IGrainStorageSerializer>()));
+        // Orleans's providers register their own choice of serializer (keyed by name, else the
+        // silo's default) when they are added, so it has run by the time this one does.
+        services.AddOptions<TOptions>(providerName).PostConfigure(options =>
+            options.GrainStorageSerializer = new WholeStateGrainStorageSerializer(options.GrainStorageSerializer
+                ?? throw new InvalidOperationException($"grain storage '{providerName}' has no serializer yet: add the provider before UseWholeStateSerialization")));
         return services;
     }
 }
